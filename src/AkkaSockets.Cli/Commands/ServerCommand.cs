@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaSockets.Cli.Hosting;
+using AkkaSockets.Configuration;
+using AkkaSockets.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AkkaSockets.Cli.Commands;
+
+public static class ServerCommand
+{
+    private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(15);
+
+    public static Command Create()
+    {
+        var flags = new FlagConfig();
+        var command = new Command("server", "Run the greeting server node.");
+        var config = new Option<string>("--config") { Description = "HOCON file layered over the embedded defaults." };
+        var quiet = new Option<bool>("--quiet") { Description = "Do not print a line per connection (for load)." };
+        command.Add(flags.Add("--host", "akkasockets.server.host", "Address or host name to bind; :: is dual-stack. [127.0.0.1]"));
+        command.Add(flags.Add("--port", "akkasockets.server.port", "Port to bind; 0 picks a free one. [9999]"));
+        command.Add(config);
+        command.Add(flags.Add("--delay", "akkasockets.server.reply-delay", "Pause before each reply. [1s]"));
+        command.Add(flags.Add("--framing", "akkasockets.server.framing", "chunk (one read is one message) or line. [chunk]"));
+        command.Add(flags.Add("--max-connections", "akkasockets.server.max-connections", "Connections over this get 'Server busy'. [10000]"));
+        command.Add(flags.Add("--idle-timeout", "akkasockets.server.idle-timeout", "Close silent connections after this; 'off' disables. [5m]"));
+        command.Add(quiet);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            ServerSettings settings;
+            Akka.Configuration.Config composed;
+            try
+            {
+                composed = flags.Compose(parse, parse.GetValue(config), "common", "server");
+                settings = ServerSettings.FromConfig(composed);
+            }
+            catch (SettingsException e)
+            {
+                await Console.Error.WriteLineAsync($"akkasockets server: {flags.Describe(e, parse)}");
+                return ExitCodes.Usage;
+            }
+
+            System.Net.IPEndPoint bindAddress;
+            try
+            {
+                bindAddress = await EndPoints.ResolveBindAsync(settings.Host, settings.Port, cancellationToken);
+            }
+            catch (SocketException e)
+            {
+                await Console.Error.WriteLineAsync($"Cannot listen on {settings.Host}:{settings.Port}: cannot resolve host ({e.Message})");
+                return ExitCodes.CannotListen;
+            }
+
+            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet));
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet)
+    {
+        var stdout = Console.Out;
+        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet);
+        await host.StartAsync();
+
+        var server = host.Services.GetRequiredService<ActorRegistry>().Get<GreetingServerActor>();
+        object result;
+        try
+        {
+            result = await server.Ask<object>(AwaitBound.Instance, BindTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            result = new BindFailed(bindAddress, "timed out waiting for the bind");
+        }
+
+        if (result is BindFailed failed)
+        {
+            await Console.Error.WriteLineAsync($"Cannot listen on {EndPoints.Format(failed.Address)}: {failed.Reason}");
+            await host.StopAsync();
+            return ExitCodes.CannotListen;
+        }
+
+        await host.WaitForShutdownAsync();
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using AkkaSockets.Cli.Rendering;
+using AkkaSockets.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaSockets.Cli.Hosting;
+
+/// <summary>
+/// The server node: a generic host running one actor system with the greeting listener, the
+/// console renderer, and CoordinatedShutdown tasks that unbind and then drain.
+/// </summary>
+public static class ServerNode
+{
+    private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
+
+    public static IHost Build(Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // stdout carries only the tutorial's lines; every diagnostic goes to stderr.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton<IHostLifetime, NodeLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
+
+        var drainPhase = (settings.DrainTimeout + TimeSpan.FromSeconds(5)).TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        var shutdown = ConfigurationFactory.ParseString(
+            $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {drainPhase}s");
+
+        builder.Services.AddAkka("akkasockets", (akka, _) =>
+        {
+            akka.AddHocon(shutdown.WithFallback(config), HoconAddMode.Prepend);
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.WithActors((system, registry) =>
+            {
+                // The renderer subscribes before the listener exists, so no accept line is missed.
+                system.ActorOf(ServerConsoleActor.Props(output, quiet), "console");
+                var server = system.ActorOf(GreetingServerActor.Props(settings, bindAddress), "greeting-server");
+                registry.Register<GreetingServerActor>(server);
+                AddShutdownTasks(system, server, settings);
+            });
+        });
+
+        return builder.Build();
+    }
+
+    private static void AddShutdownTasks(ActorSystem system, IActorRef server, ServerSettings settings)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-accepting", async () =>
+        {
+            await server.Ask<AcceptingStopped>(StopAccepting.Instance, UnbindTimeout).ConfigureAwait(false);
+            return Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-connections", async () =>
+        {
+            await server.Ask<ConnectionsDrained>(DrainConnections.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(2))
+                .ConfigureAwait(false);
+            return Done.Instance;
+        });
+    }
+}

@@ -1,0 +1,52 @@
+using Akka.Actor;
+using AkkaSockets.Server;
+
+namespace AkkaSockets.Cli.Rendering;
+
+/// <summary>
+/// Renders the server's events as the tutorial's lines on stdout. The only writer of the
+/// server's stdout, so its lines never interleave.
+/// </summary>
+public sealed class ServerConsoleActor : UntypedActor
+{
+    private readonly TextWriter _out;
+    private readonly bool _quiet;
+
+    public ServerConsoleActor(TextWriter output, bool quiet)
+    {
+        _out = output;
+        _quiet = quiet;
+    }
+
+    public static Props Props(TextWriter output, bool quiet) =>
+        Akka.Actor.Props.Create<ServerConsoleActor>(output, quiet);
+
+    protected override void PreStart()
+    {
+        var events = Context.System.EventStream;
+        events.Subscribe(Self, typeof(ServerBound));
+        if (_quiet)
+            return;
+        events.Subscribe(Self, typeof(ConnectionAccepted));
+        events.Subscribe(Self, typeof(ConnectionClosed));
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ServerBound bound:
+                _out.WriteLine($"Listening on {EndPoints.Format(bound.LocalAddress)}");
+                _out.WriteLine("Waiting for connection...");
+                break;
+            case ConnectionAccepted accepted:
+                _out.WriteLine($"Accept new connection from {EndPoints.Format(accepted.Remote)}...");
+                break;
+            case ConnectionClosed closed:
+                _out.WriteLine($"Connection from {EndPoints.Format(closed.Remote)} closed.");
+                break;
+        }
+
+        _out.Flush();
+    }
+}

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using AkkaSockets.Protocol.Greeting;
+
+namespace AkkaSockets.Server;
+
+/// <summary>
+/// The listener: binds through Akka.IO in pull mode and gives every accepted client its own
+/// <see cref="ConnectionActor"/>. Enforces max-connections, re-binds if the listening socket
+/// dies, and on shutdown stops accepting, then lets every connection drain.
+/// </summary>
+public sealed class GreetingServerActor : UntypedActor, IWithTimers
+{
+    private static readonly object DrainTimerKey = new();
+    private static readonly object RebindTimerKey = new();
+    private static readonly TimeSpan RebindBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly ServerSettings _settings;
+    private readonly IPEndPoint _bindAddress;
+    private readonly byte[] _busy;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _boundWaiters = [];
+    private readonly HashSet<IActorRef> _connections = [];
+
+    private object? _bindResult;
+    private IActorRef? _listener;
+    private IActorRef? _unbindRequester;
+    private IActorRef? _drainRequester;
+    private int _peakOpen;
+    private long _accepted;
+    private long _rejected;
+
+    public GreetingServerActor(ServerSettings settings, IPEndPoint bindAddress)
+    {
+        _settings = settings;
+        _bindAddress = bindAddress;
+        _busy = GreetingProtocol.ServerBusy(settings.Framing);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ServerSettings settings, IPEndPoint bindAddress) =>
+        Akka.Actor.Props.Create<GreetingServerActor>(settings, bindAddress);
+
+    // A connection actor that throws is stopped (its PostStop aborts the socket), never restarted:
+    // a restarted actor would have lost its registration with the connection.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart() => Bind();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Bound bound:
+                _listener = Sender;
+                Context.Watch(_listener);
+                var result = new ServerBound(bound.LocalAddress);
+                Context.System.EventStream.Publish(result);
+                AnswerBound(result);
+                Become(Listening);
+                break;
+            case Tcp.CommandFailed failed:
+                OnBindFailed(failed);
+                break;
+            case RetryBind:
+                Bind();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Listening(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Connected connected:
+                Accept(Sender, connected.RemoteAddress);
+                break;
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(_bindAddress));
+                _listener = null;
+                _bindResult = null;
+                Become(OnReceive);
+                Bind();
+                break;
+            case StopAccepting:
+                _unbindRequester = Sender;
+                _listener?.Tell(Tcp.Unbind.Instance);
+                Become(Unbinding);
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Unbinding(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Unbound:
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _listener = null;
+                _unbindRequester?.Tell(AcceptingStopped.Instance);
+                Become(Stopped);
+                break;
+            case Tcp.Connected connected:
+                Accept(Sender, connected.RemoteAddress);
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Stopped(object message)
+    {
+        switch (message)
+        {
+            case StopAccepting:
+                Sender.Tell(AcceptingStopped.Instance);
+                break;
+            case Tcp.Connected:
+                // Accepted just before the unbind took effect: refuse it like an over-limit one.
+                Context.ActorOf(RejectConnectionActor.Props(Sender, _busy));
+                _rejected++;
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void HandleCommon(object message)
+    {
+        switch (message)
+        {
+            case AwaitBound:
+                if (_bindResult is null)
+                    _boundWaiters.Add(Sender);
+                else
+                    Sender.Tell(_bindResult);
+                break;
+            case GetServerStats:
+                Sender.Tell(new ServerStats(_connections.Count, _peakOpen, _accepted, _rejected));
+                break;
+            case Terminated t:
+                if (_connections.Remove(t.ActorRef))
+                    DrainedIfDone();
+                break;
+            case StopAccepting:
+                _unbindRequester = Sender;
+                Sender.Tell(AcceptingStopped.Instance);
+                Become(Stopped);
+                break;
+            case DrainConnections:
+                _drainRequester = Sender;
+                foreach (var connection in _connections)
+                    connection.Tell(DrainAndClose.Instance);
+                Timers.StartSingleTimer(DrainTimerKey, DrainDeadline.Instance, _settings.DrainTimeout);
+                DrainedIfDone();
+                break;
+            case DrainDeadline:
+                var left = _connections.Count;
+                _log.Warning("Drain timeout: closing {0} connections that had not finished", left);
+                foreach (var connection in _connections)
+                    Context.Stop(connection);
+                _drainRequester?.Tell(new ConnectionsDrained(left));
+                _drainRequester = null;
+                break;
+            case Tcp.CommandFailed failed:
+                _log.Warning("Akka.IO command failed: {0}", failed.Cmd);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Accept(IActorRef connection, EndPoint remote)
+    {
+        if (_connections.Count >= _settings.MaxConnections || _drainRequester is not null)
+        {
+            _rejected++;
+            Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
+            return;
+        }
+
+        var child = Context.ActorOf(ConnectionActor.Props(connection, remote, _settings));
+        Context.Watch(child);
+        _connections.Add(child);
+        _accepted++;
+        if (_connections.Count > _peakOpen)
+            _peakOpen = _connections.Count;
+    }
+
+    private void DrainedIfDone()
+    {
+        if (_drainRequester is null || _connections.Count > 0)
+            return;
+        Timers.Cancel(DrainTimerKey);
+        _drainRequester.Tell(new ConnectionsDrained(0));
+        _drainRequester = null;
+    }
+
+    private void Bind()
+    {
+        var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
+            ? new Inet.SocketOption[] { DualModeOption.Instance }
+            : [];
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _bindAddress, _settings.Backlog, options, pullMode: true));
+    }
+
+    private void OnBindFailed(Tcp.CommandFailed failed)
+    {
+        var reason = DescribeBindFailure(failed.Cause.HasValue ? failed.Cause.Value : null);
+        if (_bindResult is ServerBound)
+        {
+            // Re-binding after the socket died: keep trying, the port may come back.
+            _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(_bindAddress), reason);
+            Timers.StartSingleTimer(RebindTimerKey, RetryBind.Instance, RebindBackoff);
+            return;
+        }
+
+        var result = new BindFailed(_bindAddress, reason);
+        Context.System.EventStream.Publish(result);
+        AnswerBound(result);
+    }
+
+    private void AnswerBound(object result)
+    {
+        _bindResult = result;
+        foreach (var waiter in _boundWaiters)
+            waiter.Tell(result);
+        _boundWaiters.Clear();
+    }
+
+    public static string DescribeBindFailure(Exception? cause) => cause switch
+    {
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => "address already in use",
+        SocketException { SocketErrorCode: SocketError.AccessDenied } => "permission denied",
+        SocketException { SocketErrorCode: SocketError.AddressNotAvailable } => "address not available",
+        SocketException s => s.Message,
+        { InnerException: SocketException inner } => DescribeBindFailure(inner),
+        null => "bind failed",
+        _ => cause.Message,
+    };
+
+    private sealed class DrainDeadline
+    {
+        public static readonly DrainDeadline Instance = new();
+    }
+
+    private sealed class RetryBind
+    {
+        public static readonly RetryBind Instance = new();
+    }
+}

@@ -27,8 +27,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private object? _bindResult;
     private IActorRef? _listener;
-    private IActorRef? _unbindRequester;
     private IActorRef? _drainRequester;
+    private int _drainAborted;
     private int _peakOpen;
     private long _accepted;
     private long _rejected;
@@ -90,9 +90,31 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 Bind();
                 break;
             case StopAccepting:
-                _unbindRequester = Sender;
-                _listener?.Tell(Tcp.Unbind.Instance);
-                Become(Unbinding);
+                // Akka.IO stops every accepted connection when its listener unbinds (they are
+                // its children), so the socket stays bound until the drain is over; meanwhile
+                // new connections are reset at once.
+                Sender.Tell(AcceptingStopped.Instance);
+                Become(Refusing);
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Refusing(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Connected:
+                Context.ActorOf(RejectConnectionActor.Props(Sender, []));
+                _rejected++;
+                break;
+            case StopAccepting:
+                Sender.Tell(AcceptingStopped.Instance);
+                break;
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _listener = null;
                 break;
             default:
                 HandleCommon(message);
@@ -107,29 +129,9 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case Tcp.Unbound:
             case Terminated t when t.ActorRef.Equals(_listener):
                 _listener = null;
-                _unbindRequester?.Tell(AcceptingStopped.Instance);
-                Become(Stopped);
-                break;
-            case Tcp.Connected connected:
-                Accept(Sender, connected.RemoteAddress);
-                break;
-            default:
-                HandleCommon(message);
-                break;
-        }
-    }
-
-    private void Stopped(object message)
-    {
-        switch (message)
-        {
-            case StopAccepting:
-                Sender.Tell(AcceptingStopped.Instance);
+                FinishDrain();
                 break;
             case Tcp.Connected:
-                // Accepted just before the unbind took effect: refuse it like an over-limit one.
-                Context.ActorOf(RejectConnectionActor.Props(Sender, _busy));
-                _rejected++;
                 break;
             default:
                 HandleCommon(message);
@@ -152,27 +154,27 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 break;
             case Terminated t:
                 if (_connections.Remove(t.ActorRef))
-                    DrainedIfDone();
+                    UnbindIfDrained();
                 break;
             case StopAccepting:
-                _unbindRequester = Sender;
                 Sender.Tell(AcceptingStopped.Instance);
-                Become(Stopped);
+                Become(Refusing);
                 break;
             case DrainConnections:
                 _drainRequester = Sender;
+                Become(Refusing);
                 foreach (var connection in _connections)
                     connection.Tell(DrainAndClose.Instance);
                 Timers.StartSingleTimer(DrainTimerKey, DrainDeadline.Instance, _settings.DrainTimeout);
-                DrainedIfDone();
+                UnbindIfDrained();
                 break;
             case DrainDeadline:
-                var left = _connections.Count;
-                _log.Warning("Drain timeout: closing {0} connections that had not finished", left);
+                _drainAborted = _connections.Count;
+                _log.Warning("Drain timeout: closing {0} connections that had not finished", _drainAborted);
                 foreach (var connection in _connections)
                     Context.Stop(connection);
-                _drainRequester?.Tell(new ConnectionsDrained(left));
-                _drainRequester = null;
+                _connections.Clear();
+                UnbindIfDrained();
                 break;
             case Tcp.CommandFailed failed:
                 _log.Warning("Akka.IO command failed: {0}", failed.Cmd);
@@ -183,9 +185,49 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         }
     }
 
+    private void UnbindIfDrained()
+    {
+        if (_drainRequester is null || _connections.Count > 0)
+            return;
+        Timers.Cancel(DrainTimerKey);
+        if (_listener is null)
+        {
+            FinishDrain();
+            return;
+        }
+
+        _listener.Tell(Tcp.Unbind.Instance);
+        Become(Unbinding);
+    }
+
+    private void FinishDrain()
+    {
+        _drainRequester?.Tell(new ConnectionsDrained(_drainAborted));
+        _drainRequester = null;
+        Become(Unbound);
+    }
+
+    private void Unbound(object message)
+    {
+        switch (message)
+        {
+            case DrainConnections:
+                Sender.Tell(new ConnectionsDrained(0));
+                break;
+            case StopAccepting:
+                Sender.Tell(AcceptingStopped.Instance);
+                break;
+            case Tcp.Connected or Tcp.Unbound:
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
     private void Accept(IActorRef connection, EndPoint remote)
     {
-        if (_connections.Count >= _settings.MaxConnections || _drainRequester is not null)
+        if (_connections.Count >= _settings.MaxConnections)
         {
             _rejected++;
             Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
@@ -198,15 +240,6 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         _accepted++;
         if (_connections.Count > _peakOpen)
             _peakOpen = _connections.Count;
-    }
-
-    private void DrainedIfDone()
-    {
-        if (_drainRequester is null || _connections.Count > 0)
-            return;
-        Timers.Cancel(DrainTimerKey);
-        _drainRequester.Tell(new ConnectionsDrained(0));
-        _drainRequester = null;
     }
 
     private void Bind()

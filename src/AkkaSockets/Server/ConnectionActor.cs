@@ -58,7 +58,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         Context.System.EventStream.Publish(new ConnectionAccepted(_remote));
-        Context.Watch(_connection);
+        // No DeathWatch on the Akka.IO connection: it always reports its end as a
+        // ConnectionClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
         Write(GreetingProtocol.Greeting(_settings.Framing));
@@ -100,10 +101,6 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case Tcp.CommandFailed:
                 StopWith(CloseReason.Error);
                 break;
-            case Terminated:
-                _connectionClosed = true;
-                StopWith(CloseReason.Reset);
-                break;
             default:
                 Unhandled(message);
                 break;
@@ -117,7 +114,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case Tcp.PeerClosed:
                 // Our own close is still flushing; its Closed comes next.
                 break;
-            case Tcp.ConnectionClosed or Terminated:
+            case Tcp.ConnectionClosed:
                 _connectionClosed = true;
                 Context.Stop(Self);
                 break;
@@ -289,6 +286,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (log.IsDebugEnabled)
             log.Debug("Connection from {0} closed: {1}", EndPoints.Format(_remote), _reason.ToText());
         Context.System.EventStream.Publish(new ConnectionClosed(_remote, _reason));
+        // Cheaper than the listener watching every connection.
+        Context.Parent.Tell(ConnectionEnded.Instance, Self);
     }
 
     private sealed class ReplyDue

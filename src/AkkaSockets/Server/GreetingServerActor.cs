@@ -152,8 +152,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case GetServerStats:
                 Sender.Tell(new ServerStats(_connections.Count, _peakOpen, _accepted, _rejected));
                 break;
-            case Terminated t:
-                if (_connections.Remove(t.ActorRef))
+            case ConnectionEnded:
+                if (_connections.Remove(Sender))
                     UnbindIfDrained();
                 break;
             case StopAccepting:
@@ -217,7 +217,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
                 break;
-            case Tcp.Connected or Tcp.Unbound:
+            case Tcp.Connected or Tcp.Unbound or Terminated:
                 break;
             default:
                 HandleCommon(message);
@@ -235,7 +235,6 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         }
 
         var child = Context.ActorOf(ConnectionActor.Props(connection, remote, _settings));
-        Context.Watch(child);
         _connections.Add(child);
         _accepted++;
         if (_connections.Count > _peakOpen)

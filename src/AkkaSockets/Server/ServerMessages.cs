@@ -75,3 +75,13 @@ public sealed record ConnectionAccepted(EndPoint Remote);
 
 /// <summary>Published on the event stream when a connection has closed (the tutorial's close line).</summary>
 public sealed record ConnectionClosed(EndPoint Remote, CloseReason Reason);
+
+/// <summary>Sent by a connection actor to the listener as it stops.</summary>
+public sealed record ConnectionEnded
+{
+    public static readonly ConnectionEnded Instance = new();
+
+    private ConnectionEnded()
+    {
+    }
+}

@@ -60,11 +60,35 @@ public static class ServerCommand
         return command;
     }
 
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+            e = e.InnerException;
+        return e;
+    }
+
     private static async Task<int> RunAsync(Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet)
     {
         var stdout = Console.Out;
         using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet);
-        await host.StartAsync();
+        try
+        {
+            // Akka.Hosting reports a failed start on the console: keep stdout for the tutorial's lines.
+            Console.SetOut(TextWriter.Null);
+            await host.StartAsync();
+        }
+        catch (Exception e)
+        {
+            // Akka refuses some settings only when the actor system starts (e.g. a bad akka.* key).
+            await Console.Error.WriteLineAsync($"akkasockets server: cannot start: {FirstLine(Innermost(e).Message)}");
+            return ExitCodes.Usage;
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
 
         var server = host.Services.GetRequiredService<ActorRegistry>().Get<GreetingServerActor>();
         object result;

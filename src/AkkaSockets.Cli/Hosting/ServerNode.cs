@@ -26,6 +26,9 @@ public static class ServerNode
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A failed start is reported once, as one line, by the command itself.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Logging.AddFilter("Akka.Hosting", LogLevel.None);
         // stdout carries only the tutorial's lines; every diagnostic goes to stderr.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(

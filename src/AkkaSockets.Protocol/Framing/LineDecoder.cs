@@ -42,6 +42,7 @@ public sealed class LineDecoder : IFrameDecoder
 
             if (_partialLength + tail.Length > _maxFrameBytes + 1)
                 return Fail();
+            EnsureCapacity(_partialLength + tail.Length);
             tail.CopyTo(_partial.AsSpan(_partialLength));
             var line = _partial.AsSpan(0, _partialLength + tail.Length);
             _partialLength = 0;
@@ -82,16 +83,21 @@ public sealed class LineDecoder : IFrameDecoder
         if (total > _maxFrameBytes + 1)
             return Fail();
 
-        if (_partial is null || _partial.Length < total)
-        {
-            var grown = new byte[Math.Min(_maxFrameBytes + 1, Math.Max(total, 64))];
-            _partial?.AsSpan(0, _partialLength).CopyTo(grown);
-            _partial = grown;
-        }
-
+        EnsureCapacity(total);
         data.CopyTo(_partial.AsSpan(_partialLength));
         _partialLength = total;
         return DecodeOutcome.Ok;
+    }
+
+    // The held line starts small; the read that ends it may carry up to the frame limit more.
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_partial))]
+    private void EnsureCapacity(int total)
+    {
+        if (_partial is not null && _partial.Length >= total)
+            return;
+        var grown = new byte[Math.Min(_maxFrameBytes + 1, Math.Max(total, 64))];
+        _partial?.AsSpan(0, _partialLength).CopyTo(grown);
+        _partial = grown;
     }
 
     private DecodeOutcome Fail()

@@ -11,6 +11,9 @@ namespace AkkaSockets.Server;
 /// The listener: binds through Akka.IO in pull mode and gives every accepted client its own
 /// <see cref="ConnectionActor"/>. Enforces max-connections, re-binds if the listening socket
 /// dies, and on shutdown stops accepting, then lets every connection drain.
+/// Akka.IO makes every accepted connection a child of its listener actor, and that actor stops
+/// on Unbind: unbinding while connections are open would reset them all. So stopping accepts
+/// refuses newcomers with <c>Server busy</c>, and the unbind comes after the drain.
 /// </summary>
 public sealed class GreetingServerActor : UntypedActor, IWithTimers
 {
@@ -27,8 +30,9 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private object? _bindResult;
     private IActorRef? _listener;
-    private IActorRef? _unbindRequester;
     private IActorRef? _drainRequester;
+    private int _drainAborted;
+    private bool _unbinding;
     private int _peakOpen;
     private long _accepted;
     private long _rejected;
@@ -90,35 +94,16 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 Bind();
                 break;
             case StopAccepting:
-                _unbindRequester = Sender;
-                _listener?.Tell(Tcp.Unbind.Instance);
-                Become(Unbinding);
-                break;
-            default:
-                HandleCommon(message);
-                break;
-        }
-    }
-
-    private void Unbinding(object message)
-    {
-        switch (message)
-        {
-            case Tcp.Unbound:
-            case Terminated t when t.ActorRef.Equals(_listener):
-                _listener = null;
-                _unbindRequester?.Tell(AcceptingStopped.Instance);
+                Sender.Tell(AcceptingStopped.Instance);
                 Become(Stopped);
                 break;
-            case Tcp.Connected connected:
-                Accept(Sender, connected.RemoteAddress);
-                break;
             default:
                 HandleCommon(message);
                 break;
         }
     }
 
+    /// <summary>No new clients: the listening socket stays open (its connections live under it) but refuses them.</summary>
     private void Stopped(object message)
     {
         switch (message)
@@ -127,9 +112,30 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 Sender.Tell(AcceptingStopped.Instance);
                 break;
             case Tcp.Connected:
-                // Accepted just before the unbind took effect: refuse it like an over-limit one.
-                Context.ActorOf(RejectConnectionActor.Props(Sender, _busy));
-                _rejected++;
+                Reject(Sender);
+                break;
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _listener = null;
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    /// <summary>Every connection has drained: the listening socket closes, then the drain is answered.</summary>
+    private void Unbinding(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Unbound:
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _listener = null;
+                AnswerDrained();
+                Become(Stopped);
+                break;
+            case Tcp.Connected:
+                Reject(Sender);
                 break;
             default:
                 HandleCommon(message);
@@ -155,7 +161,6 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                     DrainedIfDone();
                 break;
             case StopAccepting:
-                _unbindRequester = Sender;
                 Sender.Tell(AcceptingStopped.Instance);
                 Become(Stopped);
                 break;
@@ -171,8 +176,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 _log.Warning("Drain timeout: closing {0} connections that had not finished", left);
                 foreach (var connection in _connections)
                     Context.Stop(connection);
-                _drainRequester?.Tell(new ConnectionsDrained(left));
-                _drainRequester = null;
+                Unbind(left);
                 break;
             case Tcp.CommandFailed failed:
                 _log.Warning("Akka.IO command failed: {0}", failed.Cmd);
@@ -187,8 +191,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         if (_connections.Count >= _settings.MaxConnections || _drainRequester is not null)
         {
-            _rejected++;
-            Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
+            Reject(connection);
             return;
         }
 
@@ -200,12 +203,37 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             _peakOpen = _connections.Count;
     }
 
+    private void Reject(IActorRef connection)
+    {
+        _rejected++;
+        Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
+    }
+
     private void DrainedIfDone()
     {
-        if (_drainRequester is null || _connections.Count > 0)
+        if (_drainRequester is null || _connections.Count > 0 || _unbinding)
             return;
+        Unbind(0);
+    }
+
+    private void Unbind(int aborted)
+    {
         Timers.Cancel(DrainTimerKey);
-        _drainRequester.Tell(new ConnectionsDrained(0));
+        _unbinding = true;
+        _drainAborted = aborted;
+        if (_listener is null)
+        {
+            AnswerDrained();
+            return;
+        }
+
+        _listener.Tell(Tcp.Unbind.Instance);
+        Become(Unbinding);
+    }
+
+    private void AnswerDrained()
+    {
+        _drainRequester?.Tell(new ConnectionsDrained(_drainAborted));
         _drainRequester = null;
     }
 

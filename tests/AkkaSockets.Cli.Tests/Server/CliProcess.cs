@@ -14,6 +14,7 @@ internal sealed partial class CliProcess : IDisposable
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private const int SigInt = 2;
+    private const int SigTerm = 15;
 
     private readonly Process _process;
 
@@ -78,6 +79,9 @@ internal sealed partial class CliProcess : IDisposable
 
     /// <summary>Ctrl+C: the same signal a terminal sends.</summary>
     public void Interrupt() => Assert.Equal(0, Kill(_process.Id, SigInt));
+
+    /// <summary>What a service manager sends to stop the process.</summary>
+    public void Terminate() => Assert.Equal(0, Kill(_process.Id, SigTerm));
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

@@ -8,7 +8,7 @@ public sealed class ServerCommandTests
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Server_on_port_zero_prints_the_bound_address_then_waiting_for_connection_and_exits_zero_on_ctrl_c()
+    public async Task Server_on_port_zero_prints_the_bound_address_then_waiting_for_connection_and_exits_zero_on_sigterm()
     {
         var (server, port) = await CliProcess.StartServerAsync("--delay", "100ms");
         using (server)
@@ -16,9 +16,30 @@ public sealed class ServerCommandTests
             Assert.InRange(port, 1, 65535);
             Assert.Equal(2, server.Stdout.Lines.Count);
 
-            server.Interrupt();
+            server.Terminate();
 
             Assert.Equal(0, await server.WaitForExitAsync(ExitTimeout));
+        }
+    }
+
+    [Fact]
+    public async Task Quiet_drops_the_per_connection_lines_but_keeps_the_two_start_up_lines()
+    {
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "100ms", "--quiet");
+        using (server)
+        {
+            using (var client = await TestClient.ConnectAsync(port))
+            {
+                await client.ExpectAsync("Welcome!");
+                await client.SendAsync("Michael");
+                await client.ExpectAsync("Hello, Michael!");
+                await client.SendAsync("exit");
+                await client.ExpectClosedAsync();
+            }
+
+            server.Interrupt();
+            Assert.Equal(0, await server.WaitForExitAsync(ExitTimeout));
+            Assert.Equal(2, server.Stdout.Lines.Count);
         }
     }
 

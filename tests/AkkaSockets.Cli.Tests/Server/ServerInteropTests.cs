@@ -95,6 +95,42 @@ public sealed partial class ServerInteropTests
         }
     }
 
+    [Fact]
+    public async Task A_second_ctrl_c_during_the_drain_ends_the_server_at_once()
+    {
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "500ms", "--framing", "line");
+        using (server)
+        {
+            using var client = await TestClient.ConnectAsync(port);
+            await client.ExpectAsync("Welcome!\r\n");
+            // Ten lines keep the drain busy for about 4.5 s after the first reply.
+            await client.SendAsync(string.Concat(Enumerable.Range(0, 10).Select(i => $"n{i}\n")));
+            await client.ExpectAsync("Hello, n0!\r\n");
+
+            server.Interrupt();
+            await WaitUntilRefusedAsync(port);
+            server.Interrupt();
+
+            Assert.Equal(130, await server.WaitForExitAsync(Timeout));
+            Assert.Contains("Interrupted again: exiting without draining.", server.Stderr.Lines);
+        }
+    }
+
+    /// <summary>The first Ctrl+C has taken effect once a newcomer is refused with <c>Server busy</c>.</summary>
+    private static async Task WaitUntilRefusedAsync(int port)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            using var probe = await TestClient.ConnectAsync(port);
+            var first = await probe.ReadSomeAsync();
+            if (first.StartsWith("Server busy", StringComparison.Ordinal))
+                return;
+            Assert.StartsWith("Welcome!", first, StringComparison.Ordinal);
+        }
+
+        Assert.Fail("the server kept greeting new clients after Ctrl+C");
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, params string[] args)
     {
         var info = new ProcessStartInfo(program)

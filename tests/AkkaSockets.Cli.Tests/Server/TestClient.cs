@@ -60,6 +60,15 @@ internal sealed class TestClient : IDisposable
         Assert.Equal(expected, Encoding.UTF8.GetString(buffer));
     }
 
+    /// <summary>Whatever the next read brings (empty at end of stream).</summary>
+    public async Task<string> ReadSomeAsync()
+    {
+        var buffer = new byte[256];
+        using var cts = new CancellationTokenSource(Timeout);
+        var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+        return Encoding.UTF8.GetString(buffer, 0, n);
+    }
+
     public async Task ExpectClosedAsync()
     {
         var buffer = new byte[256];

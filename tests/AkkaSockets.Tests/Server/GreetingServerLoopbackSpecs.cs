@@ -98,6 +98,67 @@ public sealed class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_client_that_half_closes_gets_its_replies_then_the_close_one_delay_later()
+    {
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(ConnectionClosed));
+        var (_, endPoint) = await StartServerAsync(Settings());
+        using var client = await LoopbackClient.ConnectAsync(endPoint);
+        await client.ExpectAsync("Welcome!");
+
+        var sent = DateTime.UtcNow;
+        await client.SendAsync("Michael");
+        client.ShutdownSend();
+
+        await client.ExpectAsync("Hello, Michael!");
+        await client.ExpectClosedAsync();
+        // One delay for the reply and one more before the close, as the tutorial's loop does.
+        Assert.True(DateTime.UtcNow - sent >= 2 * Delay - TimeSpan.FromMilliseconds(20), "closed before the extra delay");
+        var closed = await events.ExpectMsgAsync<ConnectionClosed>();
+        Assert.Equal(CloseReason.PeerClosed, closed.Reason);
+    }
+
+    [Fact]
+    public async Task A_client_that_resets_mid_delay_ends_its_connection_at_once()
+    {
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(ConnectionClosed));
+        var (server, endPoint) = await StartServerAsync(Settings() with { ReplyDelay = TimeSpan.FromSeconds(30) });
+        using var client = await LoopbackClient.ConnectAsync(endPoint);
+        await client.ExpectAsync("Welcome!");
+        await client.SendAsync("Michael");
+
+        client.Reset();
+
+        var closed = await events.ExpectMsgAsync<ConnectionClosed>(TimeSpan.FromSeconds(5));
+        Assert.Equal(CloseReason.Reset, closed.Reason);
+        await AwaitAssertAsync(
+            async () => Assert.Equal(0, (await server.Ask<ServerStats>(GetServerStats.Instance, AskTimeout)).Open),
+            AskTimeout);
+    }
+
+    [Fact]
+    public async Task A_drain_that_outlasts_the_drain_timeout_cuts_the_connections_still_open()
+    {
+        var settings = Settings() with
+        {
+            Framing = FramingMode.Line,
+            ReplyDelay = TimeSpan.FromSeconds(1),
+            DrainTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        var (server, endPoint) = await StartServerAsync(settings);
+        using var client = await LoopbackClient.ConnectAsync(endPoint);
+        await client.ExpectAsync("Welcome!\r\n");
+        await client.SendAsync("one\ntwo\n");
+        await client.ExpectAsync("Hello, one!\r\n");
+
+        var drained = await server.Ask<ConnectionsDrained>(DrainConnections.Instance, AskTimeout);
+
+        Assert.Equal(1, drained.Aborted);
+        await client.ExpectClosedOrResetAsync();
+    }
+
+    [Fact]
     public async Task A_client_over_max_connections_gets_server_busy_and_the_listener_keeps_serving()
     {
         var (server, endPoint) = await StartServerAsync(Settings() with { MaxConnections = 1 });

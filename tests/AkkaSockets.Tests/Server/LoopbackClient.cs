@@ -95,6 +95,28 @@ internal sealed class LoopbackClient : IDisposable
         Assert.True(n == 0, $"expected the end of stream but read {Show(buffer.AsSpan(0, n))}");
     }
 
+    /// <summary>The server ended the connection: a graceful end of stream or a reset, with no bytes before it.</summary>
+    public async Task ExpectClosedOrResetAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            await ExpectClosedAsync(timeout);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+    }
+
+    /// <summary>Half-close: no more bytes from this side, replies still readable.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Drops the connection with a TCP reset, as a crashed client would.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     public void Dispose() => _socket.Dispose();
 
     private static string Show(ReadOnlySpan<byte> bytes) =>

@@ -87,6 +87,11 @@ public sealed partial class ServerInteropTests
                 }
 
                 Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+                foreach (var client in clients)
+                {
+                    Assert.Contains($"Accept new connection from 127.0.0.1:{client.LocalPort}...", server.Stdout.Lines);
+                    Assert.True(server.Stdout.Lines.Contains($"Connection from 127.0.0.1:{client.LocalPort} closed."), $"no close line for {client.LocalPort}:\n{server.Stdout}\nstderr:\n{server.Stderr}");
+                }
             }
             finally
             {

@@ -13,6 +13,8 @@ internal sealed class TestClient : IDisposable
 
     private TestClient(Socket socket) => _socket = socket;
 
+    public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
     public static async Task<TestClient> ConnectAsync(int port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -71,6 +71,17 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_zero_reply_delay_answers_at_once()
+    {
+        var actor = await StartAsync(Settings() with { ReplyDelay = TimeSpan.Zero });
+
+        actor.Tell(Received("Michael"), _connection.Ref);
+
+        await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
+        await ExpectWriteAsync("Hello, Michael!");
+    }
+
+    [Fact]
     public async Task Three_pipelined_messages_are_answered_at_one_two_and_three_seconds()
     {
         var actor = await StartAsync(Settings());

@@ -141,6 +141,33 @@ public sealed class LineDecoderTests
     }
 
     [Fact]
+    public void A_held_line_one_byte_over_the_limit_is_refused_without_waiting_for_its_end()
+    {
+        var decoder = new LineDecoder(16);
+        var messages = new List<byte[]>();
+
+        var outcome = decoder.Decode(Utf8.GetBytes(new string('x', 17)), messages);
+
+        Assert.Equal(DecodeOutcome.LineTooLong, outcome);
+        Assert.Equal(0, decoder.BufferedBytes);
+    }
+
+    [Fact]
+    public void A_held_line_at_the_limit_plus_the_carriage_return_of_its_terminator_still_waits()
+    {
+        var decoder = new LineDecoder(16);
+        var messages = new List<byte[]>();
+        var line = new string('x', 16);
+
+        var first = decoder.Decode(Utf8.GetBytes(line + "\r"), messages);
+        var second = decoder.Decode("\n"u8, messages);
+
+        Assert.Equal(DecodeOutcome.Ok, first);
+        Assert.Equal(DecodeOutcome.Ok, second);
+        Assert.Equal([line], Texts(messages));
+    }
+
+    [Fact]
     public void A_refused_decoder_takes_no_more_input()
     {
         var decoder = new LineDecoder(16);

@@ -78,9 +78,10 @@ public sealed class LineDecoder : IFrameDecoder
 
     private DecodeOutcome Hold(ReadOnlySpan<byte> data)
     {
-        // A held line may end in the \r of its terminator, hence the one extra byte.
+        // A held line may end in the \r of its terminator, hence the one extra byte; without
+        // that \r, one byte over the limit is already too long.
         var total = _partialLength + data.Length;
-        if (total > _maxFrameBytes + 1)
+        if (total > _maxFrameBytes + 1 || (total == _maxFrameBytes + 1 && data[^1] != (byte)'\r'))
             return Fail();
 
         EnsureCapacity(total);

@@ -58,7 +58,11 @@ internal sealed partial class CliProcess : IDisposable
     }
 
     /// <summary>Starts <c>akkasockets server</c> and waits for its two start-up lines; returns the bound port.</summary>
-    public static async Task<(CliProcess Server, int Port)> StartServerAsync(params string[] args)
+    public static Task<(CliProcess Server, int Port)> StartServerAsync(params string[] args) =>
+        StartServerAtAsync("127.0.0.1", args);
+
+    /// <summary>As <see cref="StartServerAsync"/>, expecting <c>Listening on {address}:PORT</c>.</summary>
+    public static async Task<(CliProcess Server, int Port)> StartServerAtAsync(string address, params string[] args)
     {
         var server = Start(["server", "--port", "0", .. args]);
         try
@@ -66,9 +70,11 @@ internal sealed partial class CliProcess : IDisposable
             await server.Stdout.WaitForAsync("Waiting for connection...", StartTimeout);
             var lines = server.Stdout.Lines;
             var listening = ListeningLine().Match(lines[0]);
-            Assert.True(listening.Success, $"the first line should be 'Listening on 127.0.0.1:PORT', was '{lines[0]}'");
+            Assert.True(
+                listening.Success && listening.Groups[1].Value == address,
+                $"the first line should be 'Listening on {address}:PORT', was '{lines[0]}'");
             Assert.Equal("Waiting for connection...", lines[1]);
-            return (server, int.Parse(listening.Groups[1].Value, CultureInfo.InvariantCulture));
+            return (server, int.Parse(listening.Groups[2].Value, CultureInfo.InvariantCulture));
         }
         catch
         {
@@ -105,7 +111,7 @@ internal sealed partial class CliProcess : IDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"^Listening on 127\.0\.0\.1:(\d+)$")]
+    [GeneratedRegex(@"^Listening on (.+):(\d+)$")]
     private static partial Regex ListeningLine();
 
     [LibraryImport("libc", EntryPoint = "kill")]

@@ -23,6 +23,41 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public async Task Host_ipv6_any_is_dual_stack_and_prints_an_ipv4_client_as_ipv4()
+    {
+        var (server, port) = await CliProcess.StartServerAtAsync("[::]", "--host", "::", "--delay", "100ms");
+        using (server)
+        {
+            using (var client = await TestClient.ConnectAsync(port))
+            {
+                await client.ExpectAsync("Welcome!");
+                await server.Stdout.WaitForAsync($"Accept new connection from 127.0.0.1:{client.LocalPort}...", ExitTimeout);
+            }
+
+            server.Interrupt();
+            Assert.Equal(0, await server.WaitForExitAsync(ExitTimeout));
+        }
+    }
+
+    [Fact]
+    public async Task The_idle_timeout_flag_closes_a_silent_connection()
+    {
+        var (server, port) = await CliProcess.StartServerAsync("--idle-timeout", "300ms");
+        using (server)
+        {
+            using (var client = await TestClient.ConnectAsync(port))
+            {
+                await client.ExpectAsync("Welcome!");
+                await client.ExpectClosedAsync();
+                await server.Stdout.WaitForAsync($"Connection from 127.0.0.1:{client.LocalPort} closed.", ExitTimeout);
+            }
+
+            server.Interrupt();
+            Assert.Equal(0, await server.WaitForExitAsync(ExitTimeout));
+        }
+    }
+
+    [Fact]
     public async Task Quiet_drops_the_per_connection_lines_but_keeps_the_two_start_up_lines()
     {
         var (server, port) = await CliProcess.StartServerAsync("--delay", "100ms", "--quiet");

@@ -85,16 +85,19 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
     public async Task Three_pipelined_messages_are_answered_at_one_two_and_three_seconds()
     {
         var actor = await StartAsync(Settings());
+        var start = Scheduler.Now;
         await ReceiveAsync(actor, "Michael");
         await ReceiveAsync(actor, "Tracy");
         await ReceiveAsync(actor, "Sarah");
 
+        var second = 0;
         foreach (var name in new[] { "Michael", "Tracy", "Sarah" })
         {
             Scheduler.Advance(JustBefore);
             await _connection.ExpectNoMsgAsync(Quiet);
             Scheduler.Advance(OneTick);
             await ExpectWriteAsync($"Hello, {name}!", ack: true);
+            Assert.Equal(TimeSpan.FromSeconds(++second), Scheduler.Now - start);
             await SettleAsync(actor);
         }
 

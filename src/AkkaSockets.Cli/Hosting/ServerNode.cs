@@ -19,6 +19,7 @@ namespace AkkaSockets.Cli.Hosting;
 public static class ServerNode
 {
     private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
     public static IHost Build(Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet)
     {
@@ -51,17 +52,17 @@ public static class ServerNode
             akka.WithActors((system, registry) =>
             {
                 // The renderer subscribes before the listener exists, so no accept line is missed.
-                system.ActorOf(ServerConsoleActor.Props(output, quiet), "console");
+                var console = system.ActorOf(ServerConsoleActor.Props(output, quiet), "console");
                 var server = system.ActorOf(GreetingServerActor.Props(settings, bindAddress), "greeting-server");
                 registry.Register<GreetingServerActor>(server);
-                AddShutdownTasks(system, server, settings);
+                AddShutdownTasks(system, server, console, settings);
             });
         });
 
         return builder.Build();
     }
 
-    private static void AddShutdownTasks(ActorSystem system, IActorRef server, ServerSettings settings)
+    private static void AddShutdownTasks(ActorSystem system, IActorRef server, IActorRef console, ServerSettings settings)
     {
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-accepting", async () =>
@@ -73,6 +74,13 @@ public static class ServerNode
         {
             await server.Ask<ConnectionsDrained>(DrainConnections.Instance, settings.DrainTimeout + TimeSpan.FromSeconds(2))
                 .ConfigureAwait(false);
+            return Done.Instance;
+        });
+        // The drained connections' close lines are still in the console actor's mailbox; stopping
+        // the system would drop them (a stop overtakes queued messages), so let it catch up first.
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "flush-console", async () =>
+        {
+            await console.Ask<Done>(ServerConsoleActor.Flush.Instance, FlushTimeout).ConfigureAwait(false);
             return Done.Instance;
         });
     }

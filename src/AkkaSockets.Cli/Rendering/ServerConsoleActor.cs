@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using AkkaSockets.Server;
 
@@ -20,6 +21,16 @@ public sealed class ServerConsoleActor : UntypedActor
 
     public static Props Props(TextWriter output, bool quiet) =>
         Akka.Actor.Props.Create<ServerConsoleActor>(output, quiet);
+
+    /// <summary>Answered with <see cref="Done"/> once every event that arrived before it is written.</summary>
+    public sealed record Flush
+    {
+        public static readonly Flush Instance = new();
+
+        private Flush()
+        {
+        }
+    }
 
     protected override void PreStart()
     {
@@ -45,6 +56,10 @@ public sealed class ServerConsoleActor : UntypedActor
             case ConnectionClosed closed:
                 _out.WriteLine($"Connection from {EndPoints.Format(closed.Remote)} closed.");
                 break;
+            case Flush:
+                _out.Flush();
+                Sender.Tell(Done.Instance);
+                return;
         }
 
         _out.Flush();

@@ -42,6 +42,7 @@ public sealed class LineDecoder : IFrameDecoder
 
             if (_partialLength + tail.Length > _maxFrameBytes + 1)
                 return Fail();
+            EnsureCapacity(_partialLength + tail.Length);
             tail.CopyTo(_partial.AsSpan(_partialLength));
             var line = _partial.AsSpan(0, _partialLength + tail.Length);
             _partialLength = 0;
@@ -77,21 +78,27 @@ public sealed class LineDecoder : IFrameDecoder
 
     private DecodeOutcome Hold(ReadOnlySpan<byte> data)
     {
-        // A held line may end in the \r of its terminator, hence the one extra byte.
+        // A held line may end in the \r of its terminator, hence the one extra byte; without
+        // that \r, one byte over the limit is already too long.
         var total = _partialLength + data.Length;
-        if (total > _maxFrameBytes + 1)
+        if (total > _maxFrameBytes + 1 || (total == _maxFrameBytes + 1 && data[^1] != (byte)'\r'))
             return Fail();
 
-        if (_partial is null || _partial.Length < total)
-        {
-            var grown = new byte[Math.Min(_maxFrameBytes + 1, Math.Max(total, 64))];
-            _partial?.AsSpan(0, _partialLength).CopyTo(grown);
-            _partial = grown;
-        }
-
+        EnsureCapacity(total);
         data.CopyTo(_partial.AsSpan(_partialLength));
         _partialLength = total;
         return DecodeOutcome.Ok;
+    }
+
+    // The held line starts small; the read that ends it may carry up to the frame limit more.
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_partial))]
+    private void EnsureCapacity(int total)
+    {
+        if (_partial is not null && _partial.Length >= total)
+            return;
+        var grown = new byte[Math.Min(_maxFrameBytes + 1, Math.Max(total, 64))];
+        _partial?.AsSpan(0, _partialLength).CopyTo(grown);
+        _partial = grown;
     }
 
     private DecodeOutcome Fail()

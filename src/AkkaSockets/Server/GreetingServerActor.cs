@@ -92,7 +92,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case StopAccepting:
                 // Akka.IO stops every accepted connection when its listener unbinds (they are
                 // its children), so the socket stays bound until the drain is over; meanwhile
-                // new connections are reset at once.
+                // newcomers get "Server busy" and are closed at once.
                 Sender.Tell(AcceptingStopped.Instance);
                 Become(Refusing);
                 break;
@@ -107,7 +107,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.Connected:
-                Context.ActorOf(RejectConnectionActor.Props(Sender, []));
+                Context.ActorOf(RejectConnectionActor.Props(Sender, _busy));
                 _rejected++;
                 break;
             case StopAccepting:

@@ -4,8 +4,8 @@ using Akka.IO;
 namespace AkkaSockets.Server;
 
 /// <summary>
-/// Answers a connection over the limit with <c>Server busy</c> and closes it at once; with no
-/// message to send (the server is shutting down) it resets the connection instead.
+/// Answers a connection over the limit, or one that arrives while the server drains, with
+/// <c>Server busy</c> and closes it at once.
 /// </summary>
 public sealed class RejectConnectionActor : UntypedActor, IWithTimers
 {
@@ -28,15 +28,8 @@ public sealed class RejectConnectionActor : UntypedActor, IWithTimers
     {
         Context.Watch(_connection);
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
-        if (_busy.Length == 0)
-        {
-            _connection.Tell(Tcp.Abort.Instance);
-        }
-        else
-        {
-            _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_busy)));
-            _connection.Tell(Tcp.Close.Instance);
-        }
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_busy)));
+        _connection.Tell(Tcp.Close.Instance);
 
         Timers.StartSingleTimer("linger", ReceiveTimeout.Instance, ConnectionActor.CloseLinger);
     }

@@ -265,6 +265,9 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
             SessionFailure.UnknownHost,
         SocketException { SocketErrorCode: SocketError.TimedOut } => SessionFailure.Timeout,
+        // Akka.IO 1.5.74 reports a failed connect to an IP address only as "finishConnect never
+        // returned true", without the socket error; on a reachable host that means refused.
+        ConnectException => SessionFailure.Refused,
         { InnerException: { } inner } => ClassifyConnectFailure(inner, remote),
         _ => SessionFailure.Error,
     };
@@ -275,6 +278,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "unknown host",
         SocketException { SocketErrorCode: SocketError.TryAgain } => "name resolution failed (try again later)",
         SocketException s => s.Message,
+        ConnectException => "connection refused (nothing listening there, or unreachable)",
         { InnerException: { } inner } => DescribeConnectFailure(inner),
         null => "could not connect",
         _ => cause.Message,

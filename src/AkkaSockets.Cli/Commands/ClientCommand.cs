@@ -33,8 +33,10 @@ public static class ClientCommand
             Akka.Configuration.Config composed;
             try
             {
+                var given = parse.GetValue(names);
+                RejectUnknownOptions(parse, given);
                 composed = flags.Compose(parse, parse.GetValue(config), "common", "client");
-                settings = WithNames(ClientSettings.FromConfig(composed), parse.GetValue(names), "NAME");
+                settings = WithNames(ClientSettings.FromConfig(composed), given, "NAME");
             }
             catch (SettingsException e)
             {
@@ -45,6 +47,18 @@ public static class ClientCommand
             return await RunAsync(composed, settings);
         });
         return command;
+    }
+
+    /// <summary>
+    /// An unknown flag would otherwise be sent as a name (a typo like --prot); after <c>--</c>
+    /// a name may start with a dash.
+    /// </summary>
+    private static void RejectUnknownOptions(ParseResult parse, string[]? names)
+    {
+        if (names is null || parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.DoubleDash))
+            return;
+        if (names.FirstOrDefault(n => n.StartsWith('-')) is { } unknown)
+            throw new SettingsException($"{unknown}: unknown option (put names that start with '-' after --)");
     }
 
     /// <summary>Names from the command line, when given, replace the configured ones.</summary>

@@ -95,6 +95,11 @@ public static class LoadCommand
             var byUser = interrupted;
             await host.StopAsync();
 
+            // The generator's own pauses are part of what it measures: show them.
+            await Console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"load: GC collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; " +
+                $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms; allocated {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB"));
             var stdout = Console.Out;
             WriteSummary(stdout, report);
             if (json)

@@ -62,6 +62,8 @@ public static class LoadCommand
 
     private static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, bool json)
     {
+        // A blocking full collection would stall every session at once and show up as latency.
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         var terminal = !Console.IsErrorRedirected;
         var load = terminal && settings.Load.ProgressInterval > TerminalRefresh
             ? settings.Load with { ProgressInterval = TerminalRefresh }

@@ -67,8 +67,10 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.Connected connected:
+                // Not watched: Akka.IO always sends a ConnectionClosed event, and the deadline
+                // covers a connection that vanishes; watching would cost every session two
+                // system messages and watch-set updates on both sides.
                 _connection = Sender;
-                Context.Watch(_connection);
                 _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
                 _observer.Tell(new SessionConnected(_id, connected.RemoteAddress));
                 Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, _session.Timeout);
@@ -103,10 +105,6 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
                 _connectionClosed = true;
                 Fail(SessionFailure.ClosedEarly, $"the server closed the connection {Waiting()}{Partial()} ({Describe(closed)})");
                 break;
-            case Terminated:
-                _connectionClosed = true;
-                Fail(SessionFailure.ClosedEarly, $"the connection ended {Waiting()}");
-                break;
             case Tcp.CommandFailed failed:
                 Fail(SessionFailure.Error, $"could not send: {failed.CauseString}");
                 break;
@@ -120,7 +118,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.ConnectionClosed or Terminated:
+            case Tcp.ConnectionClosed:
                 _connectionClosed = true;
                 Complete();
                 break;

@@ -19,7 +19,7 @@ namespace AkkaSockets.Client;
 /// </summary>
 public sealed class GreetingClientActor : UntypedActor, IWithTimers
 {
-    // One key for connect, welcome, each reply and the close: each deadline replaces the last.
+    // One key for connect, welcome, each reply and the close.
     private static readonly object DeadlineKey = new();
     private const int WelcomeStep = -1;
     private const int MaxShownBytes = 48;
@@ -36,6 +36,8 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private int _step = WelcomeStep;
     private int _matched;
     private long _sentAt;
+    private DateTimeOffset _deadline;
+    private DateTimeOffset _timerDue;
     private bool _connectionClosed;
     private bool _reported;
 
@@ -58,7 +60,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         // Our own deadline rather than Connect's timeout: its failure carries no cause to tell
         // a timeout from a refusal. The outgoing connection watches us and dies with us.
         Context.System.Tcp().Tell(new Tcp.Connect(_session.Remote));
-        Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, _session.ConnectTimeout);
+        ExtendDeadline(_session.ConnectTimeout);
     }
 
     // Connecting.
@@ -73,12 +75,14 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
                 _connection = Sender;
                 _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
                 _observer.Tell(new SessionConnected(_id, connected.RemoteAddress));
-                Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, _session.Timeout);
+                ExtendDeadline(_session.Timeout);
                 Become(Conversing);
                 break;
             case Tcp.CommandFailed failed:
                 var cause = failed.Cause.HasValue ? failed.Cause.Value : null;
                 Fail(ClassifyConnectFailure(cause, _session.Remote), DescribeConnectFailure(cause));
+                break;
+            case Deadline when !DeadlinePassed():
                 break;
             case Deadline:
                 Fail(SessionFailure.Timeout, $"no connection within {Format(_session.ConnectTimeout)}");
@@ -95,6 +99,8 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         {
             case Tcp.Received received:
                 OnReceived(received.Data);
+                break;
+            case Deadline when !DeadlinePassed():
                 break;
             case Deadline:
                 Fail(SessionFailure.Timeout, _step == WelcomeStep
@@ -121,6 +127,8 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
             case Tcp.ConnectionClosed:
                 _connectionClosed = true;
                 Complete();
+                break;
+            case Deadline when !DeadlinePassed():
                 break;
             case Deadline:
                 // exit was sent and every reply arrived: a slow close does not undo that.
@@ -175,15 +183,42 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         {
             _sentAt = Stopwatch.GetTimestamp();
             Send(_script.Request(_step));
-            Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, _session.Timeout);
+            ExtendDeadline(_session.Timeout);
             return;
         }
 
         // As the tutorial: send exit and close; Close flushes the write before the FIN.
         Send(_script.Exit);
         _connection.Tell(Tcp.Close.Instance);
-        Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, _session.Timeout);
+        ExtendDeadline(_session.Timeout);
         Become(Closing);
+    }
+
+    /// <summary>
+    /// Moves the deadline without restarting the timer when the timer is due no later than
+    /// the new deadline: it re-arms itself for the rest when it fires early. A restarted timer
+    /// stays in the scheduler until its original time, so restarting at every step would keep
+    /// five timer registrations alive per session instead of one.
+    /// </summary>
+    private void ExtendDeadline(TimeSpan span)
+    {
+        var now = Context.System.Scheduler.Now;
+        _deadline = now + span;
+        if (Timers.IsTimerActive(DeadlineKey) && _timerDue <= _deadline)
+            return;
+        _timerDue = _deadline;
+        Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, span);
+    }
+
+    /// <summary>True when the deadline has passed; otherwise re-arms the timer for the rest.</summary>
+    private bool DeadlinePassed()
+    {
+        var remaining = _deadline - Context.System.Scheduler.Now;
+        if (remaining <= TimeSpan.Zero)
+            return true;
+        _timerDue = _deadline;
+        Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, remaining);
+        return false;
     }
 
     private void Send(byte[] bytes) => _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes)));

@@ -221,7 +221,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         return false;
     }
 
-    private void Send(byte[] bytes) => _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes)));
+    private void Send(Tcp.Write write) => _connection.Tell(write);
 
     private void FailUnexpected(byte[] expected, ReadOnlySpan<byte> rest)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Akka.IO;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
 
@@ -12,7 +13,7 @@ namespace AkkaSockets.Client;
 /// </summary>
 public sealed class GreetingScript
 {
-    private readonly ImmutableArray<byte[]> _requests;
+    private readonly ImmutableArray<Tcp.Write> _requests;
     private readonly ImmutableArray<byte[]> _replies;
 
     public GreetingScript(IEnumerable<string> names, FramingMode framing)
@@ -22,9 +23,10 @@ public sealed class GreetingScript
             throw new ArgumentException("a script needs at least one name", nameof(names));
         var end = framing == FramingMode.Line ? "\n"u8.ToArray() : [];
         Welcome = GreetingProtocol.Greeting(framing);
-        _requests = [.. Names.Select(n => (byte[])[.. Encoding.UTF8.GetBytes(n), .. end])];
+        // Write commands are immutable: every session of a run sends the same instances.
+        _requests = [.. Names.Select(n => WriteOf([.. Encoding.UTF8.GetBytes(n), .. end]))];
         _replies = [.. Names.Select(n => GreetingProtocol.Reply(Encoding.UTF8.GetBytes(n), framing))];
-        Exit = [.. GreetingProtocol.ExitCommand, .. end];
+        Exit = WriteOf([.. GreetingProtocol.ExitCommand, .. end]);
     }
 
     public ImmutableArray<string> Names { get; }
@@ -33,12 +35,14 @@ public sealed class GreetingScript
 
     internal byte[] Welcome { get; }
 
-    internal byte[] Exit { get; }
+    internal Tcp.Write Exit { get; }
 
-    internal byte[] Request(int index) => _requests[index];
+    internal Tcp.Write Request(int index) => _requests[index];
 
     /// <summary>The bytes expected at a step: -1 is the welcome, 0..Count-1 the replies.</summary>
     internal byte[] Expected(int step) => step < 0 ? Welcome : _replies[step];
+
+    private static Tcp.Write WriteOf(byte[] bytes) => Tcp.Write.Create(ByteString.FromBytes(bytes));
 
     /// <summary>The expected text of a step, for display.</summary>
     public string ExpectedText(int step) => Encoding.UTF8.GetString(Expected(step)).TrimEnd('\r', '\n');

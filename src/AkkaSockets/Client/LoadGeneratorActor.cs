@@ -17,8 +17,8 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
     private static readonly object ProgressKey = new();
     private static readonly object RampKey = new();
 
-    // The scheduler ticks every 10 ms; ramping on a coarser beat keeps timer work negligible.
-    private static readonly TimeSpan RampInterval = TimeSpan.FromMilliseconds(20);
+    // The scheduler's tick: the finest beat a timer has, so connects start in the smallest bursts.
+    private static readonly TimeSpan RampInterval = TimeSpan.FromMilliseconds(10);
 
     // Microseconds: one hour is far above any reply timeout.
     private const long HighestMicros = 3_600_000_000;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Hosting;
 using AkkaSockets.Cli.Hosting;
 using AkkaSockets.Cli.Rendering;
 using AkkaSockets.Client;
@@ -15,7 +16,6 @@ namespace AkkaSockets.Cli.Commands;
 public static class LoadCommand
 {
     private static readonly TimeSpan TerminalRefresh = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     public static Command Create()
     {
@@ -71,16 +71,10 @@ public static class LoadCommand
         var session = ClientSession.From(settings, reportEachStep: false);
         var finished = new TaskCompletionSource<LoadReport>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        using var host = ClientNode.Build(config, (system, _) =>
+        using var host = ClientNode.Build(config, (system, registry) =>
         {
             var console = system.ActorOf(LoadConsoleActor.Props(Console.Error, terminal, finished), "console");
-            var generator = system.ActorOf(LoadGeneratorActor.Props(session, load, console), "load");
-            // Ctrl+C ends the run early but still prints what it measured.
-            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-load", async () =>
-            {
-                await generator.Ask<LoadReport>(StopLoad.Instance, StopTimeout).ConfigureAwait(false);
-                return Akka.Done.Instance;
-            });
+            registry.Register<LoadGeneratorActor>(system.ActorOf(LoadGeneratorActor.Props(session, load, console), "load"));
         });
 
         await Console.Error.WriteLineAsync(string.Create(
@@ -88,9 +82,15 @@ public static class LoadCommand
             $"load: {load.Sessions} sessions against {settings.Host}:{settings.Port}, at most {load.Connections} open, " +
             $"{(load.Ramp is { } r ? $"{r} new per second" : "all at once")}, cap {Units.Format(load.Duration)}"));
         await host.StartAsync();
+        var generator = host.Services.GetRequiredService<ActorRegistry>().Get<LoadGeneratorActor>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        var interrupted = lifetime.ApplicationStopping.IsCancellationRequested;
-        await using (lifetime.ApplicationStopping.Register(() => interrupted = true))
+        var interrupted = false;
+        // Ctrl+C / SIGTERM end the run early; the summary of what was measured still prints.
+        await using (lifetime.ApplicationStopping.Register(() =>
+        {
+            interrupted = true;
+            generator.Tell(StopLoad.Instance);
+        }))
         {
             var report = await finished.Task;
             // Read before stopping the host: our own stop raises ApplicationStopping too.

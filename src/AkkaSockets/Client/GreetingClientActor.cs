@@ -80,7 +80,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
                 break;
             case Tcp.CommandFailed failed:
                 var cause = failed.Cause.HasValue ? failed.Cause.Value : null;
-                Fail(ClassifyConnectFailure(cause, _session.Remote), DescribeConnectFailure(cause));
+                Fail(ClassifyConnectFailure(cause), DescribeConnectFailure(cause));
                 break;
             case Deadline when !DeadlinePassed():
                 break;
@@ -292,7 +292,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         _ => "closed",
     };
 
-    public static SessionFailure ClassifyConnectFailure(Exception? cause, EndPoint remote) => cause switch
+    public static SessionFailure ClassifyConnectFailure(Exception? cause) => cause switch
     {
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => SessionFailure.Refused,
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
@@ -301,7 +301,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         // Akka.IO 1.5.74 reports a failed connect to an IP address only as "finishConnect never
         // returned true", without the socket error; on a reachable host that means refused.
         ConnectException => SessionFailure.Refused,
-        { InnerException: { } inner } => ClassifyConnectFailure(inner, remote),
+        { InnerException: { } inner } => ClassifyConnectFailure(inner),
         _ => SessionFailure.Error,
     };
 

@@ -29,6 +29,19 @@ public sealed class GreetingClientActorSpecs : TestKit
     }
 
     [Fact]
+    public void The_timeout_bounds_each_reply_not_the_whole_session()
+    {
+        // Three 150 ms replies take longer than the 400 ms timeout in all, but none alone does.
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(150));
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port, TimeSpan.FromMilliseconds(400), reportEachStep: false), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        Assert.Equal(3, probe.ExpectMsg<SessionCompleted>(Wait).LatencyMicros.Length);
+    }
+
+    [Fact]
     public async Task Replies_sent_one_byte_at_a_time_are_reported_only_once_whole()
     {
         await using var stub = StubServer.Start(async c =>

@@ -18,9 +18,9 @@ internal static class ClientTestKit
         new(remote, new GreetingScript(names ?? TutorialNames, FramingMode.Chunk), timeout ?? TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), reportEachStep);
 
     /// <summary>Starts the project's greeting server on a free loopback port and returns that port.</summary>
-    public static int StartServer(ActorSystem system, TimeSpan delay, int maxConnections = 10_000)
+    public static int StartServer(ActorSystem system, TimeSpan delay, int maxConnections = 10_000, FramingMode framing = FramingMode.Chunk)
     {
-        var settings = ServerSettings.Default with { Port = 0, ReplyDelay = delay, MaxConnections = maxConnections };
+        var settings = ServerSettings.Default with { Port = 0, ReplyDelay = delay, MaxConnections = maxConnections, Framing = framing };
         var server = system.ActorOf(GreetingServerActor.Props(settings, new IPEndPoint(IPAddress.Loopback, 0)));
         var bound = server.Ask<object>(AwaitBound.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         return bound is ServerBound { LocalAddress: IPEndPoint ip }

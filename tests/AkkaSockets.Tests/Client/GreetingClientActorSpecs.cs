@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.TestKit.Xunit2;
 using AkkaSockets.Client;
+using AkkaSockets.Protocol.Framing;
 
 namespace AkkaSockets.Tests.Client;
 
@@ -26,6 +27,27 @@ public sealed class GreetingClientActorSpecs : TestKit
         var completed = probe.ExpectMsg<SessionCompleted>(Wait);
         Assert.Equal(3, completed.LatencyMicros.Length);
         Assert.All(completed.LatencyMicros, us => Assert.True(us >= 45_000, $"{us} us"));
+    }
+
+    [Fact]
+    public void In_line_framing_it_sends_names_as_lines_and_reports_replies_without_the_line_end()
+    {
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(20), framing: FramingMode.Line);
+        var probe = CreateTestProbe();
+        var session = new ClientSession(
+            new IPEndPoint(IPAddress.Loopback, port),
+            new GreetingScript(["Ada", "Grace"], FramingMode.Line),
+            TimeSpan.FromSeconds(5),
+            TimeSpan.FromSeconds(5),
+            ReportEachStep: true);
+
+        Sys.ActorOf(GreetingClientActor.Props(session, 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Ada!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Grace!");
+        probe.ExpectMsg<SessionCompleted>(Wait);
     }
 
     [Fact]

@@ -24,8 +24,9 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
         Assert.Empty(root.GetProperty("failures").EnumerateObject());
         Assert.Equal(60, root.GetProperty("replies").GetInt64());
         var reply = root.GetProperty("reply_ms");
+        // Every percentile covers the server's delay, less one 10 ms scheduler tick.
         foreach (var key in new[] { "p50", "p90", "p99", "p99.9", "max" })
-            Assert.True(reply.GetProperty(key).GetDouble() >= ServerFixture.DelayMs - 1, $"{key} is below the server's delay: {reply}");
+            Assert.True(reply.GetProperty(key).GetDouble() >= ServerFixture.DelayMs - 10, $"{key} is below the server's delay: {reply}");
         Assert.True(reply.GetProperty("p50").GetDouble() <= reply.GetProperty("max").GetDouble());
         Assert.True(root.GetProperty("sessions_per_s").GetDouble() > 0);
         Assert.InRange(root.GetProperty("peak_open").GetInt32(), 1, 20);

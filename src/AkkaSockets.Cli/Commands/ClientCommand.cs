@@ -1,0 +1,117 @@
+using System.CommandLine;
+using Akka.Actor;
+using AkkaSockets.Cli.Hosting;
+using AkkaSockets.Cli.Rendering;
+using AkkaSockets.Client;
+using AkkaSockets.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AkkaSockets.Cli.Commands;
+
+public static class ClientCommand
+{
+    public static Command Create()
+    {
+        var flags = new FlagConfig();
+        var command = new Command("client", "Run the tutorial's client: print the welcome, send each name and print its reply, then exit.");
+        var config = new Option<string>("--config") { Description = "HOCON file layered over the embedded defaults." };
+        var names = new Argument<string[]>("NAME")
+        {
+            Description = "Names to send, one at a time. [Michael Tracy Sarah]",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        command.Add(flags.Add("--host", "akkasockets.client.host", "Server address or host name. [127.0.0.1]"));
+        command.Add(flags.Add("--port", "akkasockets.client.port", "Server port. [9999]"));
+        command.Add(flags.Add("--timeout", "akkasockets.client.timeout", "Longest wait for the welcome and for each reply. [10s]"));
+        command.Add(config);
+        command.Add(names);
+
+        command.SetAction(async (parse, _) =>
+        {
+            ClientSettings settings;
+            Akka.Configuration.Config composed;
+            try
+            {
+                var given = parse.GetValue(names);
+                RejectUnknownOptions(parse, given);
+                composed = flags.Compose(parse, parse.GetValue(config), "common", "client");
+                settings = WithNames(ClientSettings.FromConfig(composed), given, "NAME");
+            }
+            catch (SettingsException e)
+            {
+                await Console.Error.WriteLineAsync($"akkasockets client: {flags.Describe(e, parse)}");
+                return ExitCodes.Usage;
+            }
+
+            return await RunAsync(composed, settings);
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// An unknown flag would otherwise be sent as a name (a typo like --prot); after <c>--</c>
+    /// a name may start with a dash.
+    /// </summary>
+    private static void RejectUnknownOptions(ParseResult parse, string[]? names)
+    {
+        if (names is null || parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.DoubleDash))
+            return;
+        if (names.FirstOrDefault(n => n.StartsWith('-')) is { } unknown)
+            throw new SettingsException($"{unknown}: unknown option (put names that start with '-' after --)");
+    }
+
+    /// <summary>Names from the command line, when given, replace the configured ones.</summary>
+    internal static ClientSettings WithNames(ClientSettings settings, string[]? names, string label) =>
+        names is { Length: > 0 }
+            ? settings with { Names = ClientSettings.ValidateNames(names, label, settings.Framing) }
+            : settings;
+
+    private static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings)
+    {
+        var outcome = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var session = ClientSession.From(settings, reportEachStep: true);
+        using var host = ClientNode.Build(config, (system, _) =>
+        {
+            var console = system.ActorOf(ClientConsoleActor.Props(Console.Out, outcome), "console");
+            system.ActorOf(GreetingClientActor.Props(session, 0, console), "client");
+        });
+        await host.StartAsync();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        await using (lifetime.ApplicationStopping.Register(() => outcome.TrySetResult(Interrupted.Instance)))
+        {
+            var result = await outcome.Task;
+            await host.StopAsync();
+            return result switch
+            {
+                SessionCompleted => ExitCodes.Ok,
+                SessionFailed failed => await ReportAsync(settings, failed),
+                _ => ExitCodes.Interrupted,
+            };
+        }
+    }
+
+    private static async Task<int> ReportAsync(ClientSettings settings, SessionFailed failed)
+    {
+        var server = $"{settings.Host}:{settings.Port}";
+        await Console.Error.WriteLineAsync($"akkasockets client: {server}: {failed.Detail}");
+        return ExitCodeFor(failed.Cause);
+    }
+
+    public static int ExitCodeFor(SessionFailure cause) => cause switch
+    {
+        SessionFailure.Refused => ExitCodes.ConnectionRefused,
+        SessionFailure.UnknownHost => ExitCodes.UnknownHost,
+        SessionFailure.Timeout => ExitCodes.Timeout,
+        SessionFailure.ClosedEarly => ExitCodes.ClosedEarly,
+        SessionFailure.UnexpectedReply => ExitCodes.UnexpectedReply,
+        SessionFailure.ServerBusy => ExitCodes.ServerBusy,
+        SessionFailure.Cancelled => ExitCodes.Interrupted,
+        _ => ExitCodes.Failure,
+    };
+
+    private sealed class Interrupted
+    {
+        public static readonly Interrupted Instance = new();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace AkkaSockets.Cli.Tests.Client;
+
+public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
+{
+    private readonly ServerFixture _server;
+
+    public LoadCommandSpecs(ServerFixture server) => _server = server;
+
+    [Fact]
+    public async Task Twenty_connections_against_the_server_all_succeed_and_the_last_stdout_line_is_the_json_summary()
+    {
+        var result = await CliProcess.RunAsync(
+            "load", "--port", Port(_server.Port), "--connections", "20", "--expect-delay", $"{ServerFixture.DelayMs}ms", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StdoutLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal(20, root.GetProperty("ok").GetInt64());
+        Assert.Equal(0, root.GetProperty("failed").GetInt64());
+        Assert.Empty(root.GetProperty("failures").EnumerateObject());
+        Assert.Equal(60, root.GetProperty("replies").GetInt64());
+        var reply = root.GetProperty("reply_ms");
+        // Every percentile covers the server's delay, less one 10 ms scheduler tick.
+        foreach (var key in new[] { "p50", "p90", "p99", "p99.9", "max" })
+            Assert.True(reply.GetProperty(key).GetDouble() >= ServerFixture.DelayMs - 10, $"{key} is below the server's delay: {reply}");
+        Assert.True(reply.GetProperty("p50").GetDouble() <= reply.GetProperty("max").GetDouble());
+        Assert.True(root.GetProperty("sessions_per_s").GetDouble() > 0);
+        Assert.InRange(root.GetProperty("peak_open").GetInt32(), 1, 20);
+        // Progress and diagnostics stay on stderr.
+        Assert.Contains("load:", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_whose_sessions_are_refused_counts_them_by_cause_and_exits_16()
+    {
+        var result = await CliProcess.RunAsync("load", "--port", Port(ClosedPort()), "--connections", "5", "--json");
+
+        Assert.True(result.ExitCode == 16, result.ToString());
+        using var json = JsonDocument.Parse(result.StdoutLines[^1]);
+        Assert.Equal(0, json.RootElement.GetProperty("ok").GetInt64());
+        Assert.Equal(5, json.RootElement.GetProperty("failed").GetInt64());
+        Assert.Equal(5, json.RootElement.GetProperty("failures").GetProperty("refused").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_bad_connection_count_is_a_usage_error_naming_the_flag()
+    {
+        var result = await CliProcess.RunAsync("load", "--connections", "zero");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--connections", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Net;
+using Akka.TestKit.Xunit2;
+using AkkaSockets.Client;
+using AkkaSockets.Protocol.Framing;
+
+namespace AkkaSockets.Tests.Client;
+
+public sealed class GreetingClientActorSpecs : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void Against_the_project_server_it_reports_the_welcome_then_each_reply_in_order_then_completes()
+    {
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(50));
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port), 7, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait).Session.ShouldBe(7);
+        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
+        var replies = Enumerable.Range(0, 3).Select(_ => probe.ExpectMsg<ReplyReceived>(Wait)).ToList();
+        Assert.Equal(["Hello, Michael!", "Hello, Tracy!", "Hello, Sarah!"], replies.Select(r => r.Text));
+        Assert.Equal([0, 1, 2], replies.Select(r => r.Index));
+        // The server waits its reply delay before each reply, and latency covers that wait
+        // (less one 10 ms scheduler tick, the server timer's resolution).
+        Assert.All(replies, r => Assert.True(r.Latency >= TimeSpan.FromMilliseconds(40), $"latency {r.Latency}"));
+        var completed = probe.ExpectMsg<SessionCompleted>(Wait);
+        Assert.Equal(3, completed.LatencyMicros.Length);
+        Assert.All(completed.LatencyMicros, us => Assert.True(us >= 40_000, $"{us} us"));
+    }
+
+    [Fact]
+    public void In_line_framing_it_sends_names_as_lines_and_reports_replies_without_the_line_end()
+    {
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(20), framing: FramingMode.Line);
+        var probe = CreateTestProbe();
+        var session = new ClientSession(
+            new IPEndPoint(IPAddress.Loopback, port),
+            new GreetingScript(["Ada", "Grace"], FramingMode.Line),
+            TimeSpan.FromSeconds(5),
+            TimeSpan.FromSeconds(5),
+            ReportEachStep: true);
+
+        Sys.ActorOf(GreetingClientActor.Props(session, 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Ada!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Grace!");
+        probe.ExpectMsg<SessionCompleted>(Wait);
+    }
+
+    [Fact]
+    public void The_timeout_bounds_each_reply_not_the_whole_session()
+    {
+        // Three 400 ms replies take longer than the 1 s timeout in all, but none alone does.
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(400));
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port, TimeSpan.FromSeconds(1), reportEachStep: false), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        Assert.Equal(3, probe.ExpectMsg<SessionCompleted>(Wait).LatencyMicros.Length);
+    }
+
+    [Fact]
+    public async Task Replies_sent_one_byte_at_a_time_are_reported_only_once_whole()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            await c.SendByteByByteAsync("Welcome!");
+            foreach (var name in ClientTestKit.TutorialNames)
+            {
+                var got = await c.ReceiveAsync(name);
+                await c.SendByteByByteAsync($"Hello, {got}!");
+            }
+
+            await c.ReceiveAsync("exit");
+        });
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Michael!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Tracy!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Sarah!");
+        probe.ExpectMsg<SessionCompleted>(Wait);
+        await stub.Served.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task A_welcome_merged_with_the_first_reply_in_one_write_is_split_into_both()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            // Sent ahead of the name, in one write: the client still sees two messages.
+            await c.SendAsync("Welcome!Hello, Michael!");
+            await c.ReceiveAsync("Michael");
+            await c.ReceiveAsync("Tracy");
+            await c.SendAsync("Hello, Tracy!Hel");
+            await c.ReceiveAsync("Sarah");
+            await c.SendAsync("lo, Sarah!");
+            await c.ReceiveAsync("exit");
+        });
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Michael!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Tracy!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Sarah!");
+        probe.ExpectMsg<SessionCompleted>(Wait);
+        await stub.Served.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task A_reply_that_differs_from_the_expected_bytes_fails_as_unexpected_reply()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            await c.SendAsync("Welcome!");
+            await c.ReceiveAsync("Michael");
+            await c.SendAsync("Hi, Michael!");
+            await c.DrainUntilClosedAsync();
+        });
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait);
+        var failed = probe.ExpectMsg<SessionFailed>(Wait);
+        Assert.Equal(SessionFailure.UnexpectedReply, failed.Cause);
+        Assert.Contains("Hi, Michael!", failed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_closes_after_the_welcome_fails_the_session_as_closed_early()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            await c.SendAsync("Welcome!");
+            await c.ReceiveAsync("Michael");
+            c.Close();
+        });
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait);
+        var failed = probe.ExpectMsg<SessionFailed>(Wait);
+        Assert.Equal(SessionFailure.ClosedEarly, failed.Cause);
+        Assert.Contains("Michael", failed.Detail, StringComparison.Ordinal);
+        Assert.True(failed.Connected);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_replies_fails_the_session_as_timeout_after_the_reply_timeout()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            await c.SendAsync("Welcome!");
+            await c.DrainUntilClosedAsync();
+        });
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port, TimeSpan.FromMilliseconds(500)), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait);
+        var failed = probe.ExpectMsg<SessionFailed>(Wait);
+        Assert.Equal(SessionFailure.Timeout, failed.Cause);
+        Assert.Contains("no reply to 'Michael' within 500ms", failed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_port_nobody_listens_on_fails_the_session_as_refused()
+    {
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(ClientTestKit.ClosedPort()), 1, probe));
+
+        var failed = probe.ExpectMsg<SessionFailed>(Wait);
+        Assert.Equal(SessionFailure.Refused, failed.Cause);
+        Assert.False(failed.Connected);
+    }
+
+    [Fact]
+    public void A_host_name_that_does_not_resolve_fails_the_session_as_unknown_host()
+    {
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(new DnsEndPoint("no-such-host.invalid", 9999)), 1, probe));
+
+        probe.ExpectMsg<SessionFailed>(Wait).Cause.ShouldBe(SessionFailure.UnknownHost);
+    }
+
+    [Fact]
+    public async Task A_server_at_its_connection_limit_fails_the_session_as_server_busy()
+    {
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(50), maxConnections: 1);
+        using var holder = new System.Net.Sockets.TcpClient();
+        await holder.ConnectAsync(IPAddress.Loopback, port);
+        // The held connection has its welcome: the server counts it before the next accept.
+        await holder.GetStream().ReadExactlyAsync(new byte[8]).AsTask().WaitAsync(Wait);
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port), 1, probe));
+
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<SessionFailed>(Wait).Cause.ShouldBe(SessionFailure.ServerBusy);
+    }
+}
+
+internal static class ShouldExtensions
+{
+    public static void ShouldBe<T>(this T actual, T expected) => Assert.Equal(expected, actual);
+}

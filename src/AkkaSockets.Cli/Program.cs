@@ -4,6 +4,7 @@ using AkkaSockets.Cli.Commands;
 var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, its client and a page fetcher, on Akka.NET.")
 {
     ServerCommand.Create(),
+    FetchCommand.Create(),
 };
 
 var parse = root.Parse(args);

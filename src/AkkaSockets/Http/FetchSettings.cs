@@ -25,8 +25,8 @@ public sealed record FetchSettings
         var r = new SettingsReader(root, Section);
         return new FetchSettings
         {
-            ConnectTimeout = r.Duration("connect-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
             IdleTimeout = r.Duration("idle-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
+            ConnectTimeout = r.Duration("connect-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
             MaxRedirects = r.WholeNumber("max-redirects", 0, 100),
             MaxHeadBytes = r.Bytes("max-head-bytes", 1024, 1024 * 1024),
             WriteBufferBytes = r.Bytes("write-buffer-bytes", 4096, 16 * 1024 * 1024),

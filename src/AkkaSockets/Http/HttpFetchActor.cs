@@ -120,7 +120,8 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
                 Connected(Sender, attempt);
                 break;
             case Tcp.CommandFailed { Cmd: Tcp.Connect connect } failed when Equals(connect.RemoteAddress, attempt.Current):
-                var cause = failed.Cause.HasValue ? failed.Cause.Value.Message : "connection failed";
+                // Our own timer reports timeouts, so a failed connect here was refused or unreachable.
+                var cause = "connection refused";
                 if (attempt.HasNext)
                     Connect(attempt.Next());
                 else

@@ -57,6 +57,33 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_chunked_binary_body_from_Kestrel_is_saved_byte_for_byte()
+    {
+        var body = BinaryBody(300_000);
+        await using var kestrel = await KestrelServer.StartAsync(body);
+
+        var fetch = Sys.ActorOf(HttpFetchActor.Props(Settings()));
+        fetch.Tell(new FetchPage(HttpUrl.Parse(kestrel.BaseUrl + "/files/data.bin"), Target, false), TestActor);
+
+        var head = ExpectMsg<ResponseHeadReceived>(Bound).Head;
+        Assert.Equal("HTTP/1.1 200 OK", head.Lines[0]);
+        Assert.Equal("chunked", head.Get("Transfer-Encoding"));
+        Assert.IsType<PageSaved>(FishForMessage(m => m is PageSaved or FetchFailed, Bound));
+        Assert.Equal(body, await File.ReadAllBytesAsync(Target));
+        Assert.Single(_dir.GetFiles());
+    }
+
+    [Fact]
+    public async Task Kestrels_answer_to_the_tutorials_request_is_decoded_not_saved_with_chunk_sizes()
+    {
+        await using var kestrel = await KestrelServer.StartAsync([]);
+
+        Assert.IsType<PageSaved>(Fetch(kestrel.BaseUrl + "/"));
+
+        Assert.Equal("<html><body>Hello from Kestrel</body></html>", await File.ReadAllTextAsync(Target));
+    }
+
+    [Fact]
     public async Task The_request_is_a_GET_with_host_user_agent_accept_and_connection_close()
     {
         await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));

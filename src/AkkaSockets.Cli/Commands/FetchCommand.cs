@@ -67,7 +67,7 @@ public static class FetchCommand
 
             var path = parse.GetValue(output) is { Length: > 0 } given ? given : target.DefaultFileName;
             var page = new FetchPage(target, path, parse.GetValue(fail));
-            var progress = !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error);
+            var progress = !Console.IsErrorRedirected;
             return await RunAsync(ConfigurationFactory.ParseString(QuietAkka).WithFallback(composed), settings, page, stdout, stderr, progress);
         });
         return command;

@@ -25,7 +25,7 @@ public sealed class FetchConsoleActor : UntypedActor
 
     private IActorRef _fetch = ActorRefs.Nobody;
     private int _heads;
-    private TimeSpan _lastProgress = TimeSpan.MinValue;
+    private TimeSpan _lastProgress = -ProgressInterval;
     private bool _progressShown;
     private Exception? _crash;
 
@@ -56,6 +56,18 @@ public sealed class FetchConsoleActor : UntypedActor
         _fetch.Tell(_page);
     }
 
+    // A renderer bug must end the run with an answer, not start the fetch again.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        base.PreRestart(reason, message);
+        _err.WriteLine($"akkasockets fetch: internal error: {reason.Message}");
+        Finish(ExitCodes.Failure);
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+    }
+
     protected override void OnReceive(object message)
     {
         switch (message)
@@ -69,7 +81,7 @@ public sealed class FetchConsoleActor : UntypedActor
                 _out.Flush();
                 break;
             case FetchProgressed progressed:
-                ShowProgress(progressed, force: false);
+                ShowProgress(progressed);
                 break;
             case PageSaved saved:
                 EndProgressLine();
@@ -106,12 +118,12 @@ public sealed class FetchConsoleActor : UntypedActor
         _result.TrySetResult(code);
     }
 
-    private void ShowProgress(FetchProgressed progressed, bool force)
+    private void ShowProgress(FetchProgressed progressed)
     {
         if (!_progress)
             return;
         var now = _clock.Elapsed;
-        if (!force && now - _lastProgress < ProgressInterval)
+        if (now - _lastProgress < ProgressInterval)
             return;
         _lastProgress = now;
         var rate = progressed.BytesSaved / Math.Max(now.TotalSeconds, 0.001);

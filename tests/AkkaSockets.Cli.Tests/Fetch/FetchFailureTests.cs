@@ -70,6 +70,14 @@ public sealed class FetchFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connect_that_gets_no_answer_exits_with_the_timeout_code()
+    {
+        using var listener = await UnansweredListener.StartAsync();
+        var run = await AssertFails(ExitCodes.FetchTimeout, $"http://127.0.0.1:{listener.Port}/", "--timeout", "300ms");
+        Assert.Contains("Timed out connecting", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_connection_exits_with_its_code()
     {
         int port;

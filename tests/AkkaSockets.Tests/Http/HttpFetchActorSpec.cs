@@ -231,6 +231,17 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_connect_that_gets_no_answer_hits_the_connect_timeout()
+    {
+        using var listener = await UnansweredListener.StartAsync();
+
+        var failed = Assert.IsType<FetchFailed>(Fetch($"http://127.0.0.1:{listener.Port}/", overrides: "akkasockets.fetch.connect-timeout = 300ms"));
+
+        Assert.Equal(FetchFailure.ConnectTimeout, failed.Failure);
+        AssertNoFilesLeft();
+    }
+
+    [Fact]
     public async Task A_refused_connection_is_reported_as_refused()
     {
         int port;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Akka.Configuration;
 using AkkaSockets.Configuration;
 using AkkaSockets.Http;
@@ -239,6 +240,29 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(FetchFailure.ConnectTimeout, failed.Failure);
         AssertNoFilesLeft();
+    }
+
+    [Fact]
+    public async Task An_IPv6_literal_URL_connects_over_IPv6_and_sends_a_bracketed_host()
+    {
+        await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6"), address: IPAddress.IPv6Loopback);
+
+        Assert.IsType<PageSaved>(Fetch($"http://[::1]:{server.Port}/"));
+
+        Assert.Equal("v6", await File.ReadAllTextAsync(Target));
+        server.Requests.TryDequeue(out var request);
+        Assert.Contains($"\r\nHost: [::1]:{server.Port}\r\n", request, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_name_is_resolved_and_each_address_tried()
+    {
+        // localhost may resolve to ::1 first; the server listens on 127.0.0.1 only.
+        await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nname"));
+
+        Assert.IsType<PageSaved>(Fetch($"http://localhost:{server.Port}/"));
+
+        Assert.Equal("name", await File.ReadAllTextAsync(Target));
     }
 
     [Fact]

@@ -16,10 +16,10 @@ internal sealed class RawHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private RawHttpServer(Func<NetworkStream, string, CancellationToken, Task> script)
+    private RawHttpServer(Func<NetworkStream, string, CancellationToken, Task> script, IPAddress address)
     {
         _script = script;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(address, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = AcceptLoop();
@@ -29,16 +29,19 @@ internal sealed class RawHttpServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    public static RawHttpServer Start(Func<NetworkStream, string, CancellationToken, Task> script) => new(script);
+    public static RawHttpServer Start(Func<NetworkStream, string, CancellationToken, Task> script, IPAddress? address = null) =>
+        new(script, address ?? IPAddress.Loopback);
 
     /// <summary>Sends the bytes, then closes (or, if asked, waits for the client to close first).</summary>
-    public static RawHttpServer Replying(byte[] response, bool keepOpen = false) =>
-        Start(async (stream, _, token) =>
-        {
-            await stream.WriteAsync(response, token);
-            if (keepOpen)
-                await WaitForClientClose(stream, token);
-        });
+    public static RawHttpServer Replying(byte[] response, bool keepOpen = false, IPAddress? address = null) =>
+        Start(
+            async (stream, _, token) =>
+            {
+                await stream.WriteAsync(response, token);
+                if (keepOpen)
+                    await WaitForClientClose(stream, token);
+            },
+            address);
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 

@@ -102,6 +102,27 @@ public sealed class FetchFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_C_mid_body_exits_130_and_removes_the_temporary_file()
+    {
+        await using var server = RawHttpServer.Start(async (stream, _, token) =>
+        {
+            await stream.WriteAsync(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial"), token);
+            await RawHttpServer.WaitForClientClose(stream, token);
+        });
+
+        var run = await FetchProcess.RunAsync(_dir.FullName, [server.Url("/big"), "--timeout", "30s"], async process =>
+        {
+            // The body has started once its temporary file exists.
+            while (_dir.GetFiles("*.part").Length == 0)
+                await Task.Delay(20);
+            await FetchProcess.InterruptAsync(process);
+        });
+
+        Assert.Equal(ExitCodes.Interrupted, run.ExitCode);
+        Assert.Empty(_dir.GetFileSystemInfos());
+    }
+
+    [Fact]
     public async Task An_https_URL_is_not_supported()
     {
         var run = await AssertFails(ExitCodes.FetchHttpsUnsupported, "https://127.0.0.1:1/");

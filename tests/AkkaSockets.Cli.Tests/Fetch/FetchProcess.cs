@@ -12,7 +12,11 @@ internal static class FetchProcess
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    public static async Task<FetchRun> RunAsync(string workingDirectory, params string[] args)
+    public static Task<FetchRun> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, args, whileRunning: null);
+
+    /// <summary>Runs the fetch; <paramref name="whileRunning"/> gets the live process (to signal it).</summary>
+    public static async Task<FetchRun> RunAsync(string workingDirectory, string[] args, Func<Process, Task>? whileRunning)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +37,8 @@ internal static class FetchProcess
         using var timeout = new CancellationTokenSource(Bound);
         try
         {
+            if (whileRunning is not null)
+                await whileRunning(process).WaitAsync(timeout.Token);
             await process.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
@@ -42,5 +48,12 @@ internal static class FetchProcess
         }
 
         return new FetchRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C does.</summary>
+    public static async Task InterruptAsync(Process process)
+    {
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 }

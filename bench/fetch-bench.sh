@@ -47,9 +47,17 @@ now() { date +%s.%N; }
 mibps() { awk -v mib="$SIZE_MIB" -v s="$1" 'BEGIN { printf "%.1f", mib / s }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-akka_times=() curl_times=() rss=()
+akka_times=() curl_times=() rss=() akka_fixed=() curl_fixed=()
 for run in $(seq 1 "$RUNS"); do
   rm -f "$work/akka.bin" "$work/curl.bin"
+
+  # The fixed cost of one run (process start-up, connect, exit), measured on an empty body.
+  start=$(now)
+  timeout "$STEP_TIMEOUT" dotnet src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll fetch "$base/empty.bin" -o "$work/empty" >/dev/null
+  akka_fixed+=("$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')")
+  start=$(now)
+  timeout "$STEP_TIMEOUT" curl -s -o "$work/empty" "$base/empty.bin"
+  curl_fixed+=("$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')")
 
   start=$(now)
   timeout "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/time.txt" \
@@ -74,12 +82,16 @@ done
 
 akka_median=$(printf '%s\n' "${akka_times[@]}" | median)
 curl_median=$(printf '%s\n' "${curl_times[@]}" | median)
+akka_fixed_median=$(printf '%s\n' "${akka_fixed[@]}" | median)
+curl_fixed_median=$(printf '%s\n' "${curl_fixed[@]}" | median)
 peak_rss=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n1)
 size=$(stat -c %s "$work/akka.bin")
 
 echo "body:        $SIZE_MIB MiB chunked ($size bytes), sha256 $akka_sum (akkasockets = curl)"
 echo "akkasockets: $(mibps "$akka_median") MiB/s (median of $RUNS, ${akka_median}s), peak RSS $((peak_rss / 1024)) MiB"
 echo "curl:        $(mibps "$curl_median") MiB/s (median of $RUNS, ${curl_median}s)"
+echo "fixed cost per run (empty body): akkasockets ${akka_fixed_median}s, curl ${curl_fixed_median}s"
+echo "transfer only (minus fixed cost): akkasockets $(mibps "$(awk -v a="$akka_median" -v b="$akka_fixed_median" 'BEGIN { print a - b }')") MiB/s, curl $(mibps "$(awk -v a="$curl_median" -v b="$curl_fixed_median" 'BEGIN { print a - b }')") MiB/s"
 
 if [ "$peak_rss" -ge "$RSS_LIMIT_KIB" ]; then
   echo "bench: peak RSS $((peak_rss / 1024)) MiB is not under 200 MiB" >&2

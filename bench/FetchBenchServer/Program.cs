@@ -1,5 +1,5 @@
 // A Kestrel on loopback that serves /body.bin: SIZE_MIB MiB, chunked (no Content-Length), the
-// same bytes every time. Prints its URL on the first line of stdout, then serves until killed.
+// same bytes every time; and /empty.bin, an empty chunked body. Prints its URL on the first line of stdout, then serves until killed.
 using System.Globalization;
 
 var mib = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
@@ -22,6 +22,8 @@ app.MapGet("/body.bin", async context =>
         await context.Response.Body.WriteAsync(block, context.RequestAborted);
     }
 });
+// An empty chunked body: the fixed cost of one fetch (process start, connect, exit).
+app.MapGet("/empty.bin", async context => await context.Response.Body.FlushAsync(context.RequestAborted));
 await app.StartAsync();
 Console.WriteLine(app.Urls.First());
 await app.WaitForShutdownAsync();

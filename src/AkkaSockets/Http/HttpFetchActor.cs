@@ -187,7 +187,11 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
         }
         catch (HttpParseException e)
         {
-            Fail(ToFailure(e.Error), e.Message);
+            // A redirect (or --fail) decided by the head does not care about a broken body after it.
+            if (exchange.Outcome is null)
+                Fail(ToFailure(e.Error), e.Message);
+            else
+                AfterParse(exchange);
             return;
         }
 

@@ -162,6 +162,16 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_redirect_is_followed_even_when_its_own_body_is_broken()
+    {
+        await using var final = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        await using var server = RawHttpServer.Replying(RawHttpServer.Ascii($"HTTP/1.1 302 Found\r\nLocation: {final.Url("/")}\r\nTransfer-Encoding: chunked\r\n\r\nnot a chunk\r\n"));
+
+        Assert.IsType<PageSaved>(Fetch(server.Url("/")));
+        Assert.Equal("ok", await File.ReadAllTextAsync(Target));
+    }
+
+    [Fact]
     public async Task A_redirect_loop_ends_as_too_many_redirects_with_no_file()
     {
         await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 307 Temporary Redirect\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n"));

@@ -32,9 +32,12 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
     private IActorRef _replyTo = ActorRefs.Nobody;
     private Exchange? _exchange;
 
-    public HttpFetchActor(FetchSettings settings)
+    private readonly IActorRef? _tcp;
+
+    public HttpFetchActor(FetchSettings settings, IActorRef? tcpManager)
     {
         _settings = settings;
+        _tcp = tcpManager;
         _userAgent = UserAgent;
     }
 
@@ -42,7 +45,11 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(FetchSettings settings) => Akka.Actor.Props.Create(() => new HttpFetchActor(settings));
+    public static Props Props(FetchSettings settings) => Props(settings, tcpManager: null);
+
+    /// <summary>Specs pass a probe as the Akka.IO TCP manager to watch the read discipline.</summary>
+    internal static Props Props(FetchSettings settings, IActorRef? tcpManager) =>
+        Akka.Actor.Props.Create(() => new HttpFetchActor(settings, tcpManager));
 
     protected override void OnReceive(object message)
     {
@@ -106,7 +113,7 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
     {
         var remote = attempt.Current;
         _log.Debug("Connecting to {0}", remote);
-        Context.System.Tcp().Tell(new Tcp.Connect(remote, null, null, _settings.ConnectTimeout + ConnectBackstop, pullMode: true));
+        (_tcp ?? Context.System.Tcp()).Tell(new Tcp.Connect(remote, null, null, _settings.ConnectTimeout + ConnectBackstop, pullMode: true));
         Timers.StartSingleTimer(ConnectTimerKey, new ConnectTimedOut(remote), _settings.ConnectTimeout);
         Become(m => Connecting(m, attempt));
     }

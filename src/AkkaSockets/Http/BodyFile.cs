@@ -7,6 +7,8 @@ namespace AkkaSockets.Http;
 /// </summary>
 internal sealed class BodyFile : IDisposable
 {
+    private const int ReadAllowance = 64 * 1024;
+
     private readonly FileStream _stream;
     private byte[] _fill;
     private byte[] _spare;
@@ -18,8 +20,10 @@ internal sealed class BodyFile : IDisposable
         FinalPath = finalPath;
         TempPath = tempPath;
         _stream = stream;
-        _fill = new byte[bufferBytes];
-        _spare = new byte[bufferBytes];
+        // Reading stops once bufferBytes wait, so one more read (64 KiB by default) is the most
+        // that lands on top; a larger read grows the buffer once.
+        _fill = new byte[bufferBytes + ReadAllowance];
+        _spare = new byte[bufferBytes + ReadAllowance];
     }
 
     public string FinalPath { get; }

@@ -6,6 +6,7 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
     ServerCommand.Create(),
     ClientCommand.Create(),
     LoadCommand.Create(),
+    FetchCommand.Create(),
 };
 
 var parse = root.Parse(args);

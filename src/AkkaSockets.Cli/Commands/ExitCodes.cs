@@ -18,4 +18,19 @@ public static class ExitCodes
     public const int LoadHadFailures = 16;
 
     public const int Interrupted = 130;
+
+    // fetch: one code per failure, in a block of their own from 20.
+    public const int FetchDnsFailed = 20;
+    public const int FetchConnectionRefused = 21;
+    public const int FetchTimeout = 22;
+    public const int FetchMalformedHead = 23;
+    public const int FetchHeadTooLarge = 24;
+    public const int FetchTruncatedBody = 25;
+    public const int FetchMalformedBody = 26;
+    public const int FetchTooManyRedirects = 27;
+    public const int FetchHttpError = 28;
+    public const int FetchHttpsUnsupported = 29;
+    public const int FetchConnectionLost = 30;
+    public const int FetchFileError = 31;
+    public const int FetchBadRedirect = 32;
 }

@@ -18,6 +18,7 @@ CLI = os.path.join(ROOT, 'src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dl
 PLAIN = os.path.join(ROOT, 'bench/baselines/PlainServer/bin/Release/net10.0/PlainServer.dll')
 ASYNCIO = os.path.join(ROOT, 'bench/baselines/asyncio_server.py')
 CLK = os.sysconf('SC_CLK_TCK')
+LOADGEN = os.path.join(ROOT, 'bench/results/loadgen')
 
 
 def servers(delay_ms):
@@ -60,8 +61,15 @@ def start(cmd):
     raise RuntimeError(f'server did not start: {cmd}')
 
 
-def load(port, args, cap_s):
-    cmd = ['dotnet', CLI, 'load', '--port', str(port), '--json', '--duration', f'{cap_s}s'] + args
+def load(port, args, cap_s, driver):
+    if driver == 'c-loadgen':
+        # The independent C/epoll generator: PORT SESSIONS CONNECTIONS RAMP TIMEOUT CAP.
+        opts = dict(zip(args[::2], args[1::2]))
+        ramp = opts.get('--ramp', '0')
+        cmd = [LOADGEN, str(port), opts['--sessions'], opts['--connections'], ramp,
+               opts.get('--timeout', '10s').rstrip('s'), str(cap_s)]
+    else:
+        cmd = ['dotnet', CLI, 'load', '--port', str(port), '--json', '--duration', f'{cap_s}s'] + args
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=cap_s + 60)
     lines = [l for l in out.stdout.splitlines() if l.startswith('{')]
     if not lines:
@@ -69,12 +77,12 @@ def load(port, args, cap_s):
     return json.loads(lines[-1])
 
 
-def scenario(name, cmd, load_args, cap_s):
+def scenario(name, cmd, load_args, cap_s, driver):
     proc, port = start(cmd)
     try:
         idle = proc_kb(proc.pid, 'VmRSS')
         cpu0 = cpu_seconds(proc.pid)
-        result = load(port, load_args, cap_s)
+        result = load(port, load_args, cap_s, driver)
         hwm = proc_kb(proc.pid, 'VmHWM')
         cpu = cpu_seconds(proc.pid) - cpu0
     finally:
@@ -108,6 +116,8 @@ def main():
     ap.add_argument('--throughput-sessions', type=int, default=20000)
     ap.add_argument('--only', action='append', help='server name (repeatable)')
     ap.add_argument('--skip', action='append', default=[], help='scenario to skip: burst, ramp, throughput')
+    ap.add_argument('--driver', action='append', choices=['akkasockets-load', 'c-loadgen'],
+                    help='load generator(s) to drive every scenario with; default: both')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench/results/bench.json'))
     a = ap.parse_args()
 
@@ -121,16 +131,20 @@ def main():
         plans.append(('throughput', 0, ['--connections', '100', '--sessions', str(a.throughput_sessions),
                                         '--expect-delay', '0s', '--timeout', '10s'], 120))
 
+    drivers = a.driver or ['akkasockets-load', 'c-loadgen']
     results = {}
-    for plan, delay, args, cap in plans:
-        for name, cmd in servers(delay).items():
-            if a.only and name not in a.only:
+    for driver in drivers:
+        for plan, delay, args, cap in plans:
+            if driver == 'c-loadgen' and plan == 'throughput':
                 continue
-            runs = []
-            for i in range(a.repeat):
-                print(f'{plan:10s} {name:15s} run {i + 1}/{a.repeat} ...', file=sys.stderr, flush=True)
-                runs.append(scenario(name, cmd, args, cap))
-            results.setdefault(plan, {})[name] = median_of(runs)
+            for name, cmd in servers(delay).items():
+                if a.only and name not in a.only:
+                    continue
+                runs = []
+                for i in range(a.repeat):
+                    print(f'{driver} {plan:10s} {name:15s} run {i + 1}/{a.repeat} ...', file=sys.stderr, flush=True)
+                    runs.append(scenario(name, cmd, args, cap, driver))
+                results.setdefault(driver, {}).setdefault(plan, {})[name] = median_of(runs)
 
     print_table(results)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
@@ -142,8 +156,14 @@ def main():
     print(f'\nwritten: {os.path.relpath(a.out, ROOT)}')
 
 
-def print_table(results):
-    print(f"\n{'scenario':10s} {'server':15s} {'ok':>6s} {'fail':>5s} {'p50 ms':>8s} {'p99 ms':>8s} "
+def print_table(by_driver):
+    for driver, results in by_driver.items():
+        print(f"\ndriven by {driver}:")
+        print_driver_table(results)
+
+
+def print_driver_table(results):
+    print(f"{'scenario':10s} {'server':15s} {'ok':>6s} {'fail':>5s} {'p50 ms':>8s} {'p99 ms':>8s} "
           f"{'max ms':>8s} {'p99-1s':>8s} {'sess/s':>8s} {'KiB/conn':>9s} {'cpu s':>6s}")
     for plan, by_server in results.items():
         base = by_server.get('plain-dotnet')

@@ -17,7 +17,7 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
     private static readonly object ProgressKey = new();
     private static readonly object RampKey = new();
 
-    // The scheduler's tick: the finest beat a timer has, so connects start in the smallest bursts.
+    // Connects start in small batches every 10 ms rather than in one burst per second.
     private static readonly TimeSpan RampInterval = TimeSpan.FromMilliseconds(10);
 
     // Microseconds: one hour is far above any reply timeout.

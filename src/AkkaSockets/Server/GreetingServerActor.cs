@@ -26,6 +26,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private readonly HashSet<IActorRef> _connections = [];
 
     private object? _bindResult;
+    private IPEndPoint? _boundAddress;
     private IActorRef? _listener;
     private IActorRef? _drainRequester;
     private int _drainAborted;
@@ -57,6 +58,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         {
             case Tcp.Bound bound:
                 _listener = Sender;
+                _boundAddress = bound.LocalAddress as IPEndPoint;
                 Context.Watch(_listener);
                 var result = new ServerBound(bound.LocalAddress);
                 Context.System.EventStream.Publish(result);
@@ -83,7 +85,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 Accept(Sender, connected.RemoteAddress);
                 break;
             case Terminated t when t.ActorRef.Equals(_listener):
-                _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(_bindAddress));
+                _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(ListenAddress));
                 _listener = null;
                 _bindResult = null;
                 Become(OnReceive);
@@ -241,12 +243,15 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             _peakOpen = _connections.Count;
     }
 
+    /// <summary>Once bound, the port actually bound: a re-bind after port 0 must come back on the same port.</summary>
+    private IPEndPoint ListenAddress => _boundAddress ?? _bindAddress;
+
     private void Bind()
     {
         var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
             ? new Inet.SocketOption[] { DualModeOption.Instance }
             : [];
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _bindAddress, _settings.Backlog, options, pullMode: true));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true));
     }
 
     private void OnBindFailed(Tcp.CommandFailed failed)
@@ -255,7 +260,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         if (_bindResult is ServerBound)
         {
             // Re-binding after the socket died: keep trying, the port may come back.
-            _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(_bindAddress), reason);
+            _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(ListenAddress), reason);
             Timers.StartSingleTimer(RebindTimerKey, RetryBind.Instance, RebindBackoff);
             return;
         }

@@ -27,6 +27,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private object? _bindResult;
     private IPEndPoint? _boundAddress;
+    private bool _rebinding;
     private IActorRef? _listener;
     private IActorRef? _drainRequester;
     private int _drainAborted;
@@ -58,6 +59,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         {
             case Tcp.Bound bound:
                 _listener = Sender;
+                _rebinding = false;
                 _boundAddress = bound.LocalAddress as IPEndPoint;
                 Context.Watch(_listener);
                 var result = new ServerBound(bound.LocalAddress);
@@ -88,6 +90,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(ListenAddress));
                 _listener = null;
                 _bindResult = null;
+                _rebinding = true;
                 Become(OnReceive);
                 Bind();
                 break;
@@ -257,7 +260,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private void OnBindFailed(Tcp.CommandFailed failed)
     {
         var reason = DescribeBindFailure(failed.Cause.HasValue ? failed.Cause.Value : null);
-        if (_bindResult is ServerBound)
+        if (_rebinding)
         {
             // Re-binding after the socket died: keep trying, the port may come back.
             _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(ListenAddress), reason);

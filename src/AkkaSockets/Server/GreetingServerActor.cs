@@ -91,6 +91,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 _listener = null;
                 _bindResult = null;
                 _rebinding = true;
+                StopOrphanedConnections();
                 Become(OnReceive);
                 Bind();
                 break;
@@ -120,11 +121,23 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 break;
             case Terminated t when t.ActorRef.Equals(_listener):
                 _listener = null;
+                StopOrphanedConnections();
                 break;
             default:
                 HandleCommon(message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Akka.IO's connections are children of its listener and died with it. Each usually hears
+    /// Aborted, but one accepted a moment before the listener died may never have registered, and
+    /// its actor would wait for input that cannot come (for ever with idle-timeout off).
+    /// </summary>
+    private void StopOrphanedConnections()
+    {
+        foreach (var connection in _connections)
+            Context.Stop(connection);
     }
 
     private void Unbinding(object message)

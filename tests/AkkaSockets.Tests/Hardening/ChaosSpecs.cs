@@ -82,18 +82,18 @@ public sealed class ChaosSpecs : IAsyncLifetime
         var cancel = deadline.Token;
 
         // Warm up (JIT, Akka.IO's pools) so the baseline is the server at rest, not a cold process.
-        await WellBehavedSession(-1, null, cancel);
+        await WellBehavedSession(-1, () => { }, cancel);
         var baseline = ManagedBytes();
 
         var greeted = new Countdown(WellBehaved + Slowloris + Resetters + InvalidUtf8 + OverLong);
-        var sessions = Enumerable.Range(0, WellBehaved).Select(i => Guard("well-behaved", i, () => WellBehavedSession(i, greeted, cancel))).ToList();
-        var floods = Enumerable.Range(0, Flooders).Select(i => Guard("flood", i, () => Flood(cancel))).ToList();
+        var sessions = Enumerable.Range(0, WellBehaved).Select(i => Guard("well-behaved", i, greeted.Slot(), greet => WellBehavedSession(i, greet, cancel))).ToList();
+        var floods = Enumerable.Range(0, Flooders).Select(i => Guard("flood", i, null, _ => Flood(cancel))).ToList();
         var abuses = new List<Task>();
-        abuses.AddRange(Enumerable.Range(0, Slowloris).Select(i => Guard("slowloris", i, () => SlowlorisSession(i, greeted, cancel))));
-        abuses.AddRange(Enumerable.Range(0, Resetters).Select(i => Guard("reset", i, () => ResetMidDelay(i, greeted, cancel))));
-        abuses.AddRange(Enumerable.Range(0, HalfOpen).Select(i => Guard("half-open", i, () => HalfOpenSession(i, cancel))));
-        abuses.AddRange(Enumerable.Range(0, InvalidUtf8).Select(i => Guard("invalid-utf8", i, () => InvalidUtf8Session(i, greeted, cancel))));
-        abuses.AddRange(Enumerable.Range(0, OverLong).Select(i => Guard("over-long", i, () => OverLongLine(greeted, cancel))));
+        abuses.AddRange(Enumerable.Range(0, Slowloris).Select(i => Guard("slowloris", i, greeted.Slot(), greet => SlowlorisSession(i, greet, cancel))));
+        abuses.AddRange(Enumerable.Range(0, Resetters).Select(i => Guard("reset", i, greeted.Slot(), greet => ResetMidDelay(i, greet, cancel))));
+        abuses.AddRange(Enumerable.Range(0, HalfOpen).Select(i => Guard("half-open", i, null, _ => HalfOpenSession(i, cancel))));
+        abuses.AddRange(Enumerable.Range(0, InvalidUtf8).Select(i => Guard("invalid-utf8", i, greeted.Slot(), greet => InvalidUtf8Session(i, greet, cancel))));
+        abuses.AddRange(Enumerable.Range(0, OverLong).Select(i => Guard("over-long", i, greeted.Slot(), greet => OverLongLine(greet, cancel))));
 
         // Everyone above holds a slot before the storm, so the storm cannot turn them away.
         await greeted.Reached.WaitAsync(cancel);
@@ -110,7 +110,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
         await Task.WhenAll(floods);
 
         var stats = await OpenConnectionsAtMost(0, cancel);
-        await Guard("after the chaos", 0, () => WellBehavedSession(-2, null, cancel));
+        await Guard("after the chaos", 0, null, greet => WellBehavedSession(-2, greet, cancel));
         var residualGrowth = ManagedBytes() - baseline;
 
         var replies = _replyMs.Order().ToArray();
@@ -134,11 +134,11 @@ public sealed class ChaosSpecs : IAsyncLifetime
         Assert.InRange(residualGrowth, long.MinValue, ResidualGrowthBound);
     }
 
-    private async Task WellBehavedSession(int i, Countdown? greeted, CancellationToken cancel)
+    private async Task WellBehavedSession(int i, Action greeted, CancellationToken cancel)
     {
         await using var client = await LineClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
-        greeted?.Signal();
+        greeted();
         foreach (var name in new[] { $"Michael{i}", $"Zoë{i}", $"李雷{i}" })
         {
             var clock = Stopwatch.StartNew();
@@ -168,11 +168,11 @@ public sealed class ChaosSpecs : IAsyncLifetime
     }
 
     /// <summary>One byte every 100 ms: the line still reassembles and is answered.</summary>
-    private async Task SlowlorisSession(int i, Countdown greeted, CancellationToken cancel)
+    private async Task SlowlorisSession(int i, Action greeted, CancellationToken cancel)
     {
         await using var client = await LineClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
-        greeted.Signal();
+        greeted();
         foreach (var b in Encoding.ASCII.GetBytes($"slow{i}\n"))
         {
             await client.SendAsync([b], cancel);
@@ -183,11 +183,11 @@ public sealed class ChaosSpecs : IAsyncLifetime
     }
 
     /// <summary>Sends a name, then resets the connection while the server is in its reply delay.</summary>
-    private async Task ResetMidDelay(int i, Countdown greeted, CancellationToken cancel)
+    private async Task ResetMidDelay(int i, Action greeted, CancellationToken cancel)
     {
         await using var client = await LineClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
-        greeted.Signal();
+        greeted();
         await client.SendAsync($"reset{i}\n", cancel);
         // Linger 0: closing sends RST instead of FIN.
         client.Socket.LingerState = new LingerOption(true, 0);
@@ -202,11 +202,11 @@ public sealed class ChaosSpecs : IAsyncLifetime
     }
 
     /// <summary>Bytes that are not UTF-8 come back inside the reply unchanged.</summary>
-    private async Task InvalidUtf8Session(int i, Countdown greeted, CancellationToken cancel)
+    private async Task InvalidUtf8Session(int i, Action greeted, CancellationToken cancel)
     {
         await using var client = await LineClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
-        greeted.Signal();
+        greeted();
         byte[] garbage = [0xFF, 0xFE, 0xC0, 0xAF, 0xED, 0xA0, 0x80, 0xF4, 0x90, (byte)('0' + (i % 10))];
         await client.SendAsync([.. garbage, (byte)'\n'], cancel);
         var reply = await client.ReadLineAsync(cancel);
@@ -216,11 +216,11 @@ public sealed class ChaosSpecs : IAsyncLifetime
     }
 
     /// <summary>A line past max-frame-bytes (1 KiB) gets the error and the connection is closed.</summary>
-    private async Task OverLongLine(Countdown greeted, CancellationToken cancel)
+    private async Task OverLongLine(Action greeted, CancellationToken cancel)
     {
         await using var client = await LineClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
-        greeted.Signal();
+        greeted();
         // Sent in one piece and read whole by the server, so its close leaves nothing unread (no RST).
         await client.SendAsync(Enumerable.Repeat((byte)'A', 1100).ToArray(), cancel);
         Expect("Error: line too long", await client.ReadTextLineAsync(cancel));
@@ -262,15 +262,21 @@ public sealed class ChaosSpecs : IAsyncLifetime
         return socket;
     }
 
-    private async Task Guard(string kind, int i, Func<Task> client)
+    /// <summary>Records a client's failure; a client that fails before its greeting still counts as arrived.</summary>
+    private async Task Guard(string kind, int i, Action? greeted, Func<Action, Task> client)
     {
+        greeted ??= () => { };
         try
         {
-            await client();
+            await client(greeted);
         }
         catch (Exception e)
         {
             _failures.Enqueue($"{kind} #{i}: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            greeted();
         }
     }
 
@@ -289,21 +295,4 @@ public sealed class ChaosSpecs : IAsyncLifetime
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-}
-
-/// <summary>An async countdown: waiting must not block a thread-pool thread the server needs.</summary>
-public sealed class Countdown
-{
-    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _remaining;
-
-    public Countdown(int count) => _remaining = count;
-
-    public Task Reached => _reached.Task;
-
-    public void Signal()
-    {
-        if (Interlocked.Decrement(ref _remaining) == 0)
-            _reached.TrySetResult();
-    }
 }

@@ -39,9 +39,7 @@ public sealed class ChunkDecoder : IFrameDecoder
         return DecodeOutcome.Ok;
     }
 
-    public void Complete(ICollection<byte[]> messages)
-    {
-    }
+    public DecodeOutcome Complete(ICollection<byte[]> messages) => DecodeOutcome.Ok;
 
     public static ReadOnlySpan<byte> StripOneLineEnd(ReadOnlySpan<byte> data)
     {

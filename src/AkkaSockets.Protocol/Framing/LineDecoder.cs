@@ -54,16 +54,19 @@ public sealed class LineDecoder : IFrameDecoder
         return DecodeOutcome.Ok;
     }
 
-    public void Complete(ICollection<byte[]> messages)
+    public DecodeOutcome Complete(ICollection<byte[]> messages)
     {
-        if (_failed || _partialLength == 0)
-            return;
-        // End of stream ends the last line too, like a line reader would.
-        if (Emit(_partial.AsSpan(0, _partialLength), messages))
-        {
-            _partial = null;
-            _partialLength = 0;
-        }
+        if (_failed)
+            return DecodeOutcome.LineTooLong;
+        if (_partialLength == 0)
+            return DecodeOutcome.Ok;
+        // End of stream ends the last line too, like a line reader would. Hold keeps one byte
+        // more than the limit (for a \r), so the held line itself may still be too long.
+        if (!Emit(_partial.AsSpan(0, _partialLength), messages))
+            return Fail();
+        _partial = null;
+        _partialLength = 0;
+        return DecodeOutcome.Ok;
     }
 
     private bool Emit(ReadOnlySpan<byte> line, ICollection<byte[]> messages)

@@ -152,7 +152,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _peerClosed = true;
         var decoded = _scratch ??= [];
         decoded.Clear();
-        _decoder.Complete(decoded);
+        if (_decoder.Complete(decoded) == DecodeOutcome.LineTooLong)
+            _tooLong = true;
         foreach (var item in decoded)
             _pending.Enqueue(item);
         decoded.Clear();

@@ -26,6 +26,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private readonly HashSet<IActorRef> _connections = [];
 
     private object? _bindResult;
+    private IPEndPoint? _boundAddress;
+    private bool _rebinding;
     private IActorRef? _listener;
     private IActorRef? _drainRequester;
     private int _drainAborted;
@@ -57,6 +59,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         {
             case Tcp.Bound bound:
                 _listener = Sender;
+                _rebinding = false;
+                _boundAddress = bound.LocalAddress as IPEndPoint;
                 Context.Watch(_listener);
                 var result = new ServerBound(bound.LocalAddress);
                 Context.System.EventStream.Publish(result);
@@ -83,9 +87,11 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 Accept(Sender, connected.RemoteAddress);
                 break;
             case Terminated t when t.ActorRef.Equals(_listener):
-                _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(_bindAddress));
+                _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(ListenAddress));
                 _listener = null;
                 _bindResult = null;
+                _rebinding = true;
+                StopOrphanedConnections();
                 Become(OnReceive);
                 Bind();
                 break;
@@ -115,11 +121,23 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 break;
             case Terminated t when t.ActorRef.Equals(_listener):
                 _listener = null;
+                StopOrphanedConnections();
                 break;
             default:
                 HandleCommon(message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Akka.IO's connections are children of its listener and died with it. Each usually hears
+    /// Aborted, but one accepted a moment before the listener died may never have registered, and
+    /// its actor would wait for input that cannot come (for ever with idle-timeout off).
+    /// </summary>
+    private void StopOrphanedConnections()
+    {
+        foreach (var connection in _connections)
+            Context.Stop(connection);
     }
 
     private void Unbinding(object message)
@@ -241,21 +259,24 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             _peakOpen = _connections.Count;
     }
 
+    /// <summary>Once bound, the port actually bound: a re-bind after port 0 must come back on the same port.</summary>
+    private IPEndPoint ListenAddress => _boundAddress ?? _bindAddress;
+
     private void Bind()
     {
         var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
             ? new Inet.SocketOption[] { DualModeOption.Instance }
             : [];
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _bindAddress, _settings.Backlog, options, pullMode: true));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true));
     }
 
     private void OnBindFailed(Tcp.CommandFailed failed)
     {
         var reason = DescribeBindFailure(failed.Cause.HasValue ? failed.Cause.Value : null);
-        if (_bindResult is ServerBound)
+        if (_rebinding)
         {
             // Re-binding after the socket died: keep trying, the port may come back.
-            _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(_bindAddress), reason);
+            _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(ListenAddress), reason);
             Timers.StartSingleTimer(RebindTimerKey, RetryBind.Instance, RebindBackoff);
             return;
         }

@@ -28,6 +28,11 @@ public sealed class HttpResponseParser
     private readonly List<HttpHeader> _headers = [];
     private readonly List<string> _lines = [];
 
+    // The value of the last header while continuation lines extend it; rebuilding the string per
+    // line made a head of folded lines cost time and memory quadratic in its size.
+    private readonly StringBuilder _folded = new();
+    private bool _folding;
+
     private State _state = State.Head;
     private byte[] _line = new byte[256];
     private int _lineLength;
@@ -184,11 +189,25 @@ public sealed class HttpResponseParser
             // Obsolete line folding: RFC 9112 §5.2 has a user agent replace it with a space.
             if (_headers.Count == 0)
                 throw Malformed("a continuation line before any header");
-            var last = _headers[^1];
-            _headers[^1] = last with { Value = $"{last.Value} {Latin1(line).Trim(' ', '\t')}".Trim() };
+            if (!_folding)
+            {
+                _folded.Clear().Append(_headers[^1].Value);
+                _folding = true;
+            }
+
+            var piece = Latin1(line).Trim(' ', '\t');
+            if (piece.Length > 0)
+            {
+                if (_folded.Length > 0)
+                    _folded.Append(' ');
+                _folded.Append(piece);
+            }
+
             _lines.Add(text);
             return;
         }
+
+        EndFolding();
 
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)
@@ -204,8 +223,18 @@ public sealed class HttpResponseParser
         _lines.Add(text);
     }
 
+    private void EndFolding()
+    {
+        if (!_folding)
+            return;
+        _headers[^1] = _headers[^1] with { Value = _folded.ToString().Trim() };
+        _folded.Clear();
+        _folding = false;
+    }
+
     private void EndOfHead(IHttpResponseHandler handler)
     {
+        EndFolding();
         var (version, status, reason) = ParseStatusLine(_lines[0]);
         var head = new HttpResponseHead(version, status, reason, _headers.ToArray(), _lines.ToArray());
         _headers.Clear();

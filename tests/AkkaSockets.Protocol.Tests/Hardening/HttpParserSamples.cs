@@ -4,8 +4,8 @@ using AkkaSockets.Protocol.Http;
 
 namespace AkkaSockets.Protocol.Tests.Hardening;
 
-/// <summary>A well-formed response and the body it declares.</summary>
-internal sealed record HttpSample(byte[] Bytes, byte[] Body, BodyFraming Framing);
+/// <summary>A well-formed response, the body it declares, and where its final head ends.</summary>
+internal sealed record HttpSample(byte[] Bytes, byte[] Body, BodyFraming Framing, int BodyStart);
 
 /// <summary>
 /// Builds valid responses in many shapes (interim responses, folded headers, bare LF, leading
@@ -42,17 +42,22 @@ internal static class HttpParserSamples
         if (random.Next(3) == 0)
             Text($"X-Folded: one{eol} two{eol}\tthree{eol}");
 
+        Text(framing switch
+        {
+            BodyFraming.ContentLength => $"Content-Length: {body.Length}{eol}{eol}",
+            BodyFraming.Chunked => $"Transfer-Encoding: chunked{eol}{eol}",
+            _ => eol,
+        });
+        var bodyStart = (int)output.Length;
         switch (framing)
         {
             case BodyFraming.ContentLength:
-                Text($"Content-Length: {body.Length}{eol}{eol}");
                 output.Write(body);
                 break;
             case BodyFraming.Chunked:
-                Text($"Transfer-Encoding: chunked{eol}{eol}");
                 for (var offset = 0; offset < body.Length;)
                 {
-                    var size = Math.Min(body.Length - offset, 1 + random.Next(40));
+                    var size = Math.Min(body.Length - offset, 1 + random.Next(random.Next(2) == 0 ? 4 : 40));
                     var hex = size.ToString(random.Next(2) == 0 ? "x" : "X", CultureInfo.InvariantCulture);
                     var zeros = new string('0', random.Next(3));
                     var extension = random.Next(3) == 0 ? ";name=\"va;lue\"" : string.Empty;
@@ -68,21 +73,24 @@ internal static class HttpParserSamples
                 Text(eol);
                 break;
             default:
-                Text(eol);
                 output.Write(body);
                 break;
         }
 
-        return new HttpSample(output.ToArray(), body, framing);
+        return new HttpSample(output.ToArray(), body, framing, bodyStart);
     }
 
-    /// <summary>Flips, inserts (random bytes or tokens), deletes, duplicates or truncates, a few times.</summary>
-    public static byte[] Mutate(Random random, byte[] data)
+    /// <summary>
+    /// Flips, inserts (random bytes or tokens), deletes, duplicates or truncates, a few times; half
+    /// the time only after the head, since a broken head hides everything behind it.
+    /// </summary>
+    public static byte[] Mutate(Random random, HttpSample sample)
     {
-        var bytes = new List<byte>(data);
+        var bytes = new List<byte>(sample.Bytes);
+        var from = random.Next(2) == 0 ? 0 : sample.BodyStart;
         for (var n = 1 + random.Next(6); n > 0; n--)
         {
-            var at = random.Next(bytes.Count + 1);
+            var at = Math.Min(bytes.Count, from + random.Next(Math.Max(0, bytes.Count - from) + 1));
             switch (random.Next(6))
             {
                 case 0 when at < bytes.Count:

@@ -104,5 +104,19 @@ public sealed class FetchMaliciousServerTests : IDisposable
         await _fetch.AssertFailsCleanly(server, ExitCodes.FetchConnectionLost, Patience);
     }
 
+    [Fact]
+    public async Task A_failed_fetch_leaves_an_existing_file_of_the_same_name_untouched()
+    {
+        var existing = Path.Combine(_fetch.Directory.FullName, FetchAgainst.Target);
+        await File.WriteAllTextAsync(existing, "the old page");
+        await using var server = FetchAgainst.ClosingAfter("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nthe new page, cut short");
+
+        var run = await _fetch.RunAsync(server, Patience);
+
+        Assert.Equal(ExitCodes.FetchTruncatedBody, run.ExitCode);
+        Assert.Equal("the old page", await File.ReadAllTextAsync(existing));
+        Assert.Single(_fetch.Directory.GetFileSystemInfos());
+    }
+
     public void Dispose() => _fetch.Dispose();
 }

@@ -27,7 +27,7 @@ public sealed class HttpParserProperties
         byte[] data = [.. Encoding.ASCII.GetBytes(NoisePrefixes[Math.Abs(prefix % NoisePrefixes.Length)]), .. noise];
 
         // A small head limit lets random bytes reach the cap as well.
-        CheckedParse.Run(data, HttpParserSamples.Cuts(random, data.Length), maxHead: 64 + random.Next(256));
+        HttpParserCheckedRun.Run(data, HttpParserSamples.Cuts(random, data.Length), maxHead: 64 + random.Next(256));
     }
 
     [Property(MaxTest = 1000)]
@@ -36,7 +36,7 @@ public sealed class HttpParserProperties
         var random = new Random(seed);
         var data = HttpParserSamples.Mutate(random, HttpParserSamples.Build(random, body));
 
-        CheckedParse.Run(data, HttpParserSamples.Cuts(random, data.Length), finish: random.Next(2) == 0);
+        HttpParserCheckedRun.Run(data, HttpParserSamples.Cuts(random, data.Length), finish: random.Next(2) == 0);
     }
 
     [Property(MaxTest = 500)]
@@ -53,7 +53,7 @@ public sealed class HttpParserProperties
         };
         byte[] data = [.. sample.Bytes, .. after, .. extra];
 
-        var outcome = CheckedParse.Run(data, HttpParserSamples.Cuts(random, data.Length), finish: random.Next(2) == 0);
+        var outcome = HttpParserCheckedRun.Run(data, HttpParserSamples.Cuts(random, data.Length), finish: random.Next(2) == 0);
 
         Assert.Null(outcome.Error);
         Assert.Equal(sample.Body, outcome.Result.Body);
@@ -69,7 +69,7 @@ public sealed class HttpParserProperties
         var sample = HttpParserSamples.Build(random, body, allowCloseDelimited: false);
         var data = sample.Bytes[..random.Next(sample.Bytes.Length)];
 
-        var outcome = CheckedParse.Run(data, HttpParserSamples.Cuts(random, data.Length));
+        var outcome = HttpParserCheckedRun.Run(data, HttpParserSamples.Cuts(random, data.Length));
 
         var error = Assert.IsType<HttpParseException>(outcome.Error);
         var expected = outcome.Result.Heads.Count == 0 ? HttpParseError.MalformedHead : HttpParseError.TruncatedBody;

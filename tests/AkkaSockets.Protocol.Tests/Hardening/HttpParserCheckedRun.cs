@@ -4,7 +4,7 @@ using AkkaSockets.Protocol.Tests.Http;
 namespace AkkaSockets.Protocol.Tests.Hardening;
 
 /// <summary>What one checked run saw: the handler's record, bytes consumed, and the parser's error if any.</summary>
-internal sealed record CheckedOutcome(ResponseCollector Result, int Consumed, HttpParseException? Error, HttpResponseParser Parser);
+internal sealed record HttpParserOutcome(ResponseCollector Result, int Consumed, HttpParseException? Error, HttpResponseParser Parser);
 
 /// <summary>
 /// Feeds a response in pieces and checks, after every call, what must hold for any input: only
@@ -12,9 +12,9 @@ internal sealed record CheckedOutcome(ResponseCollector Result, int Consumed, Ht
 /// than it was given and stops short only at the end of the response, at most one head and one
 /// completion are reported, and a Content-Length body never grows past its declared length.
 /// </summary>
-internal static class CheckedParse
+internal static class HttpParserCheckedRun
 {
-    public static CheckedOutcome Run(byte[] data, IEnumerable<int> cuts, bool finish = true, int maxHead = HttpResponseParser.DefaultMaxHeadBytes)
+    public static HttpParserOutcome Run(byte[] data, IEnumerable<int> cuts, bool finish = true, int maxHead = HttpResponseParser.DefaultMaxHeadBytes)
     {
         var parser = new HttpResponseParser(maxHeadBytes: maxHead);
         var result = new ResponseCollector();
@@ -49,7 +49,7 @@ internal static class CheckedParse
                 CheckReports(parser, result);
             }
 
-            return new CheckedOutcome(result, consumed, null, parser);
+            return new HttpParserOutcome(result, consumed, null, parser);
         }
         catch (HttpParseException e)
         {
@@ -57,7 +57,7 @@ internal static class CheckedParse
             // A failed parser stays failed, with its own exception only.
             Assert.Throws<HttpParseException>(() => parser.Feed("HTTP/1.1 200 OK\r\n\r\n"u8, result));
             Assert.Throws<HttpParseException>(() => parser.Finish(result));
-            return new CheckedOutcome(result, consumed, e, parser);
+            return new HttpParserOutcome(result, consumed, e, parser);
         }
     }
 

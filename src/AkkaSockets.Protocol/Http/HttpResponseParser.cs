@@ -28,6 +28,11 @@ public sealed class HttpResponseParser
     private readonly List<HttpHeader> _headers = [];
     private readonly List<string> _lines = [];
 
+    // The value of the last header while continuation lines extend it; rebuilding the string per
+    // line made a head of folded lines cost time and memory quadratic in its size.
+    private readonly StringBuilder _folded = new();
+    private bool _folding;
+
     private State _state = State.Head;
     private byte[] _line = new byte[256];
     private int _lineLength;
@@ -136,7 +141,7 @@ public sealed class HttpResponseParser
 
     private int FeedHead(ReadOnlySpan<byte> data, IHttpResponseHandler handler)
     {
-        var consumed = ReadLine(data, _maxHeadBytes, HttpParseError.HeadTooLarge, out var complete);
+        var consumed = ReadLine(data, _maxHeadBytes, HttpParseError.HeadTooLarge, "the response head is larger than", out var complete);
         if (_lines.Count == 0)
             CheckStatusPrefix();
         if (!complete)
@@ -184,11 +189,25 @@ public sealed class HttpResponseParser
             // Obsolete line folding: RFC 9112 §5.2 has a user agent replace it with a space.
             if (_headers.Count == 0)
                 throw Malformed("a continuation line before any header");
-            var last = _headers[^1];
-            _headers[^1] = last with { Value = $"{last.Value} {Latin1(line).Trim(' ', '\t')}".Trim() };
+            if (!_folding)
+            {
+                _folded.Clear().Append(_headers[^1].Value);
+                _folding = true;
+            }
+
+            var piece = Latin1(line).Trim(' ', '\t');
+            if (piece.Length > 0)
+            {
+                if (_folded.Length > 0)
+                    _folded.Append(' ');
+                _folded.Append(piece);
+            }
+
             _lines.Add(text);
             return;
         }
+
+        EndFolding();
 
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)
@@ -204,8 +223,18 @@ public sealed class HttpResponseParser
         _lines.Add(text);
     }
 
+    private void EndFolding()
+    {
+        if (!_folding)
+            return;
+        _headers[^1] = _headers[^1] with { Value = _folded.ToString().Trim() };
+        _folded.Clear();
+        _folding = false;
+    }
+
     private void EndOfHead(IHttpResponseHandler handler)
     {
+        EndFolding();
         var (version, status, reason) = ParseStatusLine(_lines[0]);
         var head = new HttpResponseHead(version, status, reason, _headers.ToArray(), _lines.ToArray());
         _headers.Clear();
@@ -312,7 +341,7 @@ public sealed class HttpResponseParser
 
     private int FeedChunkSize(ReadOnlySpan<byte> data)
     {
-        var consumed = ReadLine(data, MaxChunkLineBytes, HttpParseError.MalformedBody, out var complete);
+        var consumed = ReadLine(data, MaxChunkLineBytes, HttpParseError.MalformedBody, "malformed body: a chunk-size line longer than", out var complete);
         if (!complete)
             return consumed;
 
@@ -343,17 +372,17 @@ public sealed class HttpResponseParser
             if (digit < 0)
                 break;
             if (size > (long.MaxValue >> 4))
-                throw new HttpParseException(HttpParseError.MalformedBody, "a chunk size too large to represent");
+                throw MalformedBody("a chunk size too large to represent");
             size = (size << 4) | (uint)digit;
         }
 
         if (i == 0)
-            throw new HttpParseException(HttpParseError.MalformedBody, $"an invalid chunk size line: {Shorten(Latin1(line))}");
+            throw MalformedBody($"an invalid chunk size line: {Shorten(Latin1(line))}");
 
         // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): ignored, but must start right.
         var rest = line[i..].TrimStart(" \t"u8);
         if (rest.Length > 0 && rest[0] != (byte)';')
-            throw new HttpParseException(HttpParseError.MalformedBody, $"an invalid chunk size line: {Shorten(Latin1(line))}");
+            throw MalformedBody($"an invalid chunk size line: {Shorten(Latin1(line))}");
         return size;
     }
 
@@ -378,7 +407,7 @@ public sealed class HttpResponseParser
         }
 
         if (b != (byte)'\n')
-            throw new HttpParseException(HttpParseError.MalformedBody, "chunk data longer than its declared size");
+            throw MalformedBody("chunk data longer than its declared size");
         _lineLength = 0;
         _sectionBytes = 0;
         _state = State.ChunkSize;
@@ -387,7 +416,7 @@ public sealed class HttpResponseParser
 
     private int FeedTrailers(ReadOnlySpan<byte> data, IHttpResponseHandler handler)
     {
-        var consumed = ReadLine(data, _maxHeadBytes, HttpParseError.MalformedBody, out var complete);
+        var consumed = ReadLine(data, _maxHeadBytes, HttpParseError.MalformedBody, "malformed body: a trailer section larger than", out var complete);
         if (!complete)
             return consumed;
 
@@ -401,7 +430,7 @@ public sealed class HttpResponseParser
 
         // Trailer fields are read and dropped: nothing here needs them.
         if (line[0] is not ((byte)' ' or (byte)'\t') && line.IndexOf((byte)':') <= 0)
-            throw new HttpParseException(HttpParseError.MalformedBody, $"an invalid trailer line: {Shorten(Latin1(line))}");
+            throw MalformedBody($"an invalid trailer line: {Shorten(Latin1(line))}");
         return consumed;
     }
 
@@ -415,19 +444,14 @@ public sealed class HttpResponseParser
     /// Appends bytes up to and including the next LF to the line buffer. The section (a head, the
     /// trailers, one chunk-size line) may hold at most <paramref name="limit"/> bytes in all.
     /// </summary>
-    private int ReadLine(ReadOnlySpan<byte> data, int limit, HttpParseError overflow, out bool complete)
+    /// <remarks>The overflow message is <paramref name="tooLong"/> and the limit: it names the section that never ended.</remarks>
+    private int ReadLine(ReadOnlySpan<byte> data, int limit, HttpParseError overflow, string tooLong, out bool complete)
     {
         var end = data.IndexOf((byte)'\n');
         complete = end >= 0;
         var take = complete ? end + 1 : data.Length;
         if ((long)_sectionBytes + take > limit)
-        {
-            throw new HttpParseException(
-                overflow,
-                overflow == HttpParseError.HeadTooLarge
-                    ? string.Create(CultureInfo.InvariantCulture, $"the response head is larger than {limit} bytes")
-                    : string.Create(CultureInfo.InvariantCulture, $"a chunk line or trailer section longer than {limit} bytes"));
-        }
+            throw new HttpParseException(overflow, string.Create(CultureInfo.InvariantCulture, $"{tooLong} {limit} bytes"));
 
         _sectionBytes += take;
         if (_lineLength + take > _line.Length)
@@ -465,4 +489,7 @@ public sealed class HttpResponseParser
 
     private static HttpParseException Malformed(string what) =>
         new(HttpParseError.MalformedHead, $"malformed response head: {what}");
+
+    private static HttpParseException MalformedBody(string what) =>
+        new(HttpParseError.MalformedBody, $"malformed body: {what}");
 }

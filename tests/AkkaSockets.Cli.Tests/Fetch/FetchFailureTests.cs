@@ -1,4 +1,5 @@
 using AkkaSockets.Cli.Commands;
+using AkkaSockets.Tests.Http;
 
 namespace AkkaSockets.Cli.Tests.Fetch;
 

@@ -1,3 +1,5 @@
+using AkkaSockets.Tests.Http;
+
 namespace AkkaSockets.Cli.Tests.Fetch;
 
 public sealed class FetchSavesTests : IDisposable

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Akka.IO;
+using AkkaSockets.Dispatch;
 using AkkaSockets.Protocol.Greeting;
 
 namespace AkkaSockets.Client;
@@ -53,7 +54,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ClientSession session, int id, IActorRef observer) =>
-        Akka.Actor.Props.CreateBy(new Producer(session, id, observer));
+        DelegateProducer<GreetingClientActor>.Props(() => new GreetingClientActor(session, id, observer));
 
     protected override void PreStart()
     {
@@ -330,28 +331,5 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private sealed class Deadline
     {
         public static readonly Deadline Instance = new();
-    }
-
-    // Avoids building an expression tree per session.
-    private sealed class Producer : IIndirectActorProducer
-    {
-        private readonly ClientSession _session;
-        private readonly int _id;
-        private readonly IActorRef _observer;
-
-        public Producer(ClientSession session, int id, IActorRef observer)
-        {
-            _session = session;
-            _id = id;
-            _observer = observer;
-        }
-
-        public Type ActorType => typeof(GreetingClientActor);
-
-        public ActorBase Produce() => new GreetingClientActor(_session, _id, _observer);
-
-        public void Release(ActorBase actor)
-        {
-        }
     }
 }

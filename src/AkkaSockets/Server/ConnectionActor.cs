@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaSockets.Dispatch;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
 
@@ -53,7 +54,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings) =>
-        Akka.Actor.Props.CreateBy(new Producer(connection, remote, settings));
+        DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(connection, remote, settings, DecoderFor(settings)));
 
     protected override void PreStart()
     {
@@ -310,30 +311,6 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private sealed class WriteAck : Tcp.Event
     {
         public static readonly WriteAck Instance = new();
-    }
-
-    // Avoids building an expression tree per accepted connection.
-    private sealed class Producer : IIndirectActorProducer
-    {
-        private readonly IActorRef _connection;
-        private readonly EndPoint _remote;
-        private readonly ServerSettings _settings;
-
-        public Producer(IActorRef connection, EndPoint remote, ServerSettings settings)
-        {
-            _connection = connection;
-            _remote = remote;
-            _settings = settings;
-        }
-
-        public Type ActorType => typeof(ConnectionActor);
-
-        public ActorBase Produce() =>
-            new ConnectionActor(_connection, _remote, _settings, DecoderFor(_settings));
-
-        public void Release(ActorBase actor)
-        {
-        }
     }
 
     private static IFrameDecoder DecoderFor(ServerSettings settings) =>

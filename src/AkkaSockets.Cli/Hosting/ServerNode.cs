@@ -23,18 +23,10 @@ public static class ServerNode
 
     public static IHost Build(Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        var builder = NodeHost.CreateBuilder();
         // A failed start is reported once, as one line, by the command itself.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddFilter("Akka.Hosting", LogLevel.None);
-        // stdout carries only the tutorial's lines; every diagnostic goes to stderr.
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
-            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddSingleton<IHostLifetime, NodeLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 
         var drainPhase = (settings.DrainTimeout + TimeSpan.FromSeconds(5)).TotalSeconds.ToString(CultureInfo.InvariantCulture);
@@ -44,11 +36,7 @@ public static class ServerNode
         builder.Services.AddAkka("akkasockets", (akka, _) =>
         {
             akka.AddHocon(shutdown.WithFallback(config), HoconAddMode.Prepend);
-            akka.ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            });
+            akka.LogThroughHost();
             akka.WithActors((system, registry) =>
             {
                 // The renderer subscribes before the listener exists, so no accept line is missed.

@@ -15,6 +15,10 @@ namespace AkkaSockets.Server;
 /// </summary>
 public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
+    // Akka.IO only reads the bytes it sends, so every connection can share one greeting array.
+    private static readonly byte[] ChunkGreeting = GreetingProtocol.Greeting(FramingMode.Chunk);
+    private static readonly byte[] LineGreeting = GreetingProtocol.Greeting(FramingMode.Line);
+
     private static readonly object ReplyTimerKey = new();
     private static readonly object IdleTimerKey = new();
     private static readonly object CloseTimerKey = new();
@@ -63,7 +67,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         // ConnectionClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
-        Write(GreetingProtocol.Greeting(_settings.Framing));
+        Write(_settings.Framing == FramingMode.Line ? LineGreeting : ChunkGreeting);
         _connection.Tell(Tcp.ResumeReading.Instance);
         MarkActivity();
         if (_settings.IdleTimeout is { } idle)
@@ -133,16 +137,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void OnReceived(ByteString data)
     {
         MarkActivity();
-        var decoded = _scratch ??= [];
-        decoded.Clear();
-        var outcome = _decoder.Decode(data.ToReadOnlySpan(), decoded);
-        foreach (var item in decoded)
-            _pending.Enqueue(item);
-        decoded.Clear();
-
-        if (outcome == DecodeOutcome.LineTooLong)
-            _tooLong = true;
-
+        var decoded = Scratch();
+        Enqueue(decoded, _decoder.Decode(data.ToReadOnlySpan(), decoded));
         _readingSuspended = true;
         ResumeReadingIfRoom();
         Progress();
@@ -151,14 +147,25 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void OnPeerClosed()
     {
         _peerClosed = true;
-        var decoded = _scratch ??= [];
-        decoded.Clear();
-        if (_decoder.Complete(decoded) == DecodeOutcome.LineTooLong)
-            _tooLong = true;
-        foreach (var item in decoded)
-            _pending.Enqueue(item);
-        decoded.Clear();
+        var decoded = Scratch();
+        Enqueue(decoded, _decoder.Complete(decoded));
         Progress();
+    }
+
+    private static List<byte[]> Scratch()
+    {
+        var scratch = _scratch ??= [];
+        scratch.Clear();
+        return scratch;
+    }
+
+    private void Enqueue(List<byte[]> decoded, DecodeOutcome outcome)
+    {
+        foreach (var message in decoded)
+            _pending.Enqueue(message);
+        decoded.Clear();
+        if (outcome == DecodeOutcome.LineTooLong)
+            _tooLong = true;
     }
 
     /// <summary>Starts the next step when nothing is in flight: a reply delay, or the close that is due.</summary>

@@ -14,17 +14,19 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLI = os.path.join(ROOT, 'src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll')
-PLAIN = os.path.join(ROOT, 'bench/baselines/PlainServer/bin/Release/net10.0/PlainServer.dll')
+CLI = os.path.join(ROOT, 'bench/results/publish/akkasockets/akkasockets.dll')
+PLAIN = os.path.join(ROOT, 'bench/results/publish/plain/PlainServer.dll')
 ASYNCIO = os.path.join(ROOT, 'bench/baselines/asyncio_server.py')
 CLK = os.sysconf('SC_CLK_TCK')
 LOADGEN = os.path.join(ROOT, 'bench/results/loadgen')
 
 
 def servers(delay_ms):
+    ours = ['dotnet', CLI, 'server', '--port', '0', '--quiet', '--delay', f'{delay_ms}ms', '--max-connections', '20000']
     return {
-        'akkasockets': ['dotnet', CLI, 'server', '--port', '0', '--quiet', '--delay', f'{delay_ms}ms',
-                        '--max-connections', '20000'],
+        'akkasockets': ours,
+        # The same server with Akka.IO's connection actor in front of every socket: the naive shape.
+        'akka-io-transport': ours + ['--transport', 'akka-io'],
         'plain-dotnet': ['dotnet', PLAIN, '0', str(delay_ms)],
         'python-asyncio': [sys.executable, ASYNCIO, '0', str(delay_ms)],
     }
@@ -142,7 +144,7 @@ def main():
                     continue
                 runs = []
                 for i in range(a.repeat):
-                    print(f'{driver} {plan:10s} {name:15s} run {i + 1}/{a.repeat} ...', file=sys.stderr, flush=True)
+                    print(f'{driver} {plan:10s} {name:17s} run {i + 1}/{a.repeat} ...', file=sys.stderr, flush=True)
                     runs.append(scenario(name, cmd, args, cap, driver))
                 results.setdefault(driver, {}).setdefault(plan, {})[name] = median_of(runs)
 
@@ -160,20 +162,48 @@ def print_table(by_driver):
     for driver, results in by_driver.items():
         print(f"\ndriven by {driver}:")
         print_driver_table(results)
+        print_targets(results)
+
+
+def print_targets(results):
+    """The performance targets, checked against this run's medians (met / MISSED, nothing hidden)."""
+    def get(plan, name, key):
+        return results.get(plan, {}).get(name, {}).get(key)
+
+    checks = []
+    p99, asyncio_p99 = get('burst', 'akkasockets', 'p99'), get('burst', 'python-asyncio', 'p99')
+    fails = get('burst', 'akkasockets', 'failed')
+    if p99 is not None:
+        below = asyncio_p99 is None or p99 < asyncio_p99
+        checks.append((fails == 0 and p99 <= 1500 and below,
+                       f'burst: 0 failures ({fails:.0f}), p99 <= 1500 ms ({p99:.1f}) and below asyncio '
+                       f'({asyncio_p99:.1f})' if asyncio_p99 is not None else
+                       f'burst: 0 failures ({fails:.0f}), p99 <= 1500 ms ({p99:.1f})'))
+    ramp = get('ramp', 'akkasockets', 'p99')
+    if ramp is not None:
+        checks.append((ramp - 1000 <= 10, f'ramp: p99 minus 1 s <= 10 ms ({ramp - 1000:.1f})'))
+    kib = get('burst', 'akkasockets', 'kib_per_conn')
+    if kib is not None:
+        checks.append((kib <= 12, f'memory: <= 12 KiB per connection at the burst peak ({kib:.2f})'))
+    ours, plain = get('throughput', 'akkasockets', 'sessions_per_s'), get('throughput', 'plain-dotnet', 'sessions_per_s')
+    if ours is not None and plain:
+        checks.append((ours / plain >= 0.6, f'throughput: >= 0.6x plain .NET ({ours / plain:.2f}x)'))
+    for met, text in checks:
+        print(f"  {'met   ' if met else 'MISSED'} {text}")
 
 
 def print_driver_table(results):
-    print(f"{'scenario':10s} {'server':15s} {'ok':>6s} {'fail':>5s} {'p50 ms':>8s} {'p99 ms':>8s} "
+    print(f"{'scenario':10s} {'server':17s} {'ok':>6s} {'fail':>5s} {'p50 ms':>8s} {'p99 ms':>8s} "
           f"{'max ms':>8s} {'p99-1s':>8s} {'sess/s':>8s} {'KiB/conn':>9s} {'cpu s':>6s}")
     for plan, by_server in results.items():
         base = by_server.get('plain-dotnet')
         for name, r in by_server.items():
             over = r['p99'] - 1000 if plan != 'throughput' else float('nan')
-            print(f"{plan:10s} {name:15s} {r['ok']:6.0f} {r['failed']:5.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
+            print(f"{plan:10s} {name:17s} {r['ok']:6.0f} {r['failed']:5.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
                   f"{r['max']:8.1f} {over:8.1f} {r['sessions_per_s']:8.0f} {r['kib_per_conn']:9.2f} {r['server_cpu_s']:6.1f}")
         if plan == 'throughput' and base and 'akkasockets' in by_server:
             ratio = by_server['akkasockets']['sessions_per_s'] / base['sessions_per_s']
-            print(f"{'':10s} akkasockets / plain-dotnet throughput: {ratio:.2f}x "
+            print(f"{'':10s}   akkasockets / plain-dotnet throughput: {ratio:.2f}x "
                   f"(replies/s {by_server['akkasockets']['sessions_per_s'] * 3:.0f} vs {base['sessions_per_s'] * 3:.0f})")
 
 

@@ -21,9 +21,7 @@ public static class ClientCommand
             Description = "Names to send, one at a time. [Michael Tracy Sarah]",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        command.Add(flags.Add("--host", "akkasockets.client.host", "Server address or host name. [127.0.0.1]"));
-        command.Add(flags.Add("--port", "akkasockets.client.port", "Server port. [9999]"));
-        command.Add(flags.Add("--timeout", "akkasockets.client.timeout", "Longest wait for the welcome and for each reply. [10s]"));
+        AddConnectionFlags(command, flags);
         command.Add(config);
         command.Add(names);
 
@@ -62,6 +60,15 @@ public static class ClientCommand
     }
 
     /// <summary>Names from the command line, when given, replace the configured ones.</summary>
+    /// <summary>Where and how to connect: the flags `client` and `load` share.</summary>
+    internal static void AddConnectionFlags(Command command, FlagConfig flags)
+    {
+        command.Add(flags.Add("--host", "akkasockets.client.host", "Server address or host name. [127.0.0.1]"));
+        command.Add(flags.Add("--port", "akkasockets.client.port", "Server port. [9999]"));
+        command.Add(flags.Add("--timeout", "akkasockets.client.timeout", "Longest wait for the welcome and for each reply. [10s]"));
+        command.Add(flags.Add("--transport", "akkasockets.client.transport", "direct (each session actor owns its socket) or akka-io. [direct]"));
+    }
+
     internal static ClientSettings WithNames(ClientSettings settings, string[]? names, string label) =>
         names is { Length: > 0 }
             ? settings with { Names = ClientSettings.ValidateNames(names, label, settings.Framing) }

@@ -27,6 +27,7 @@ public static class ServerCommand
         command.Add(flags.Add("--framing", "akkasockets.server.framing", "chunk (one read is one message) or line. [chunk]"));
         command.Add(flags.Add("--max-connections", "akkasockets.server.max-connections", "Connections over this get 'Server busy'. [10000]"));
         command.Add(flags.Add("--idle-timeout", "akkasockets.server.idle-timeout", "Close silent connections after this; 'off' disables. [5m]"));
+        command.Add(flags.Add("--transport", "akkasockets.server.transport", "direct (the connection actor owns its socket) or akka-io. [direct]"));
         command.Add(quiet);
 
         command.SetAction(async (parse, cancellationToken) =>

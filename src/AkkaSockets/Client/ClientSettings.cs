@@ -4,6 +4,7 @@ using Akka.Configuration;
 using AkkaSockets.Configuration;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Client;
 
@@ -30,6 +31,8 @@ public sealed record ClientSettings
 
     public required FramingMode Framing { get; init; }
 
+    public required TransportKind Transport { get; init; }
+
     public required LoadSettings Load { get; init; }
 
     public static ClientSettings Default => FromConfig(HoconDefaults.Embedded("client"));
@@ -49,6 +52,7 @@ public sealed record ClientSettings
             ConnectTimeout = r.Duration("connect-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
             Names = ReadNames(root, r),
             Framing = r.Enum<FramingMode>("framing"),
+            Transport = r.Enum<TransportKind>("transport"),
             Load = new LoadSettings
             {
                 Connections = connections,

@@ -7,6 +7,7 @@ using Akka.Actor;
 using Akka.IO;
 using AkkaSockets.Dispatch;
 using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Client;
 
@@ -16,7 +17,8 @@ namespace AkkaSockets.Client;
 /// wrote, so received bytes are matched against the bytes expected next (the welcome is exactly
 /// <c>Welcome!</c>, the reply to NAME exactly <c>Hello, NAME!</c>): a step completes only when
 /// its last byte has arrived, and bytes beyond it already belong to the next step.
-/// Reports to its observer; it never prints.
+/// Reports to its observer; it never prints. Talks through an <see cref="IConnectionPort"/>:
+/// its own socket (direct) or Akka.IO's connection actor.
 /// </summary>
 public sealed class GreetingClientActor : UntypedActor, IWithTimers
 {
@@ -24,6 +26,11 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private static readonly object DeadlineKey = new();
     private const int WelcomeStep = -1;
     private const int MaxShownBytes = 48;
+
+    // The most one direct read takes: a whole reply to the longest name fits. The buffer is
+    // pooled and held only during the read.
+    private const int ReadBytes = 4096;
+
     private static readonly string BusyText =
         Encoding.UTF8.GetString(GreetingProtocol.ServerBusy(Protocol.Framing.FramingMode.Chunk));
 
@@ -33,7 +40,8 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private readonly IActorRef _observer;
     private readonly long[] _latencyMicros;
 
-    private IActorRef _connection = ActorRefs.Nobody;
+    private SocketConnect? _connect;
+    private IConnectionPort? _port;
     private int _step = WelcomeStep;
     private int _matched;
     private long _sentAt;
@@ -41,6 +49,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private DateTimeOffset _timerDue;
     private bool _connectionClosed;
     private bool _reported;
+    private Phase _phase = Phase.Connecting;
 
     public GreetingClientActor(ClientSession session, int id, IActorRef observer)
     {
@@ -58,26 +67,55 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
-        // Our own deadline rather than Connect's timeout: its failure carries no cause to tell
-        // a timeout from a refusal. The outgoing connection watches us and dies with us.
-        Context.System.Tcp().Tell(new Tcp.Connect(_session.Remote));
+        // Our own deadline rather than Connect's timeout: Akka.IO's failure carries no cause to
+        // tell a timeout from a refusal, and the direct connect has no timeout at all.
         ExtendDeadline(_session.ConnectTimeout);
+        if (_session.Transport == TransportKind.AkkaIo)
+        {
+            // The outgoing connection watches us and dies with us.
+            Context.System.Tcp().Tell(new Tcp.Connect(_session.Remote));
+            return;
+        }
+
+        try
+        {
+            _connect = SocketConnect.Start(_session.Remote, Self);
+        }
+        catch (SocketException e)
+        {
+            Fail(ClassifyConnectFailure(e), DescribeConnectFailure(e));
+        }
     }
 
-    // Connecting.
     protected override void OnReceive(object message)
+    {
+        // A phase field, not Become: Akka 1.5.74 gives an actor's second behaviour a full state
+        // object (two dictionaries, a set and a stack), a few hundred bytes for every session.
+        switch (_phase)
+        {
+            case Phase.Conversing:
+                Conversing(message);
+                return;
+            case Phase.Closing:
+                Closing(message);
+                return;
+        }
+
+        Connecting(message);
+    }
+
+    private void Connecting(object message)
     {
         switch (message)
         {
+            case ConnectDone:
+                OnConnectDone();
+                break;
             case Tcp.Connected connected:
                 // Not watched: Akka.IO always sends a ConnectionClosed event, and the deadline
                 // covers a connection that vanishes; watching would cost every session two
                 // system messages and watch-set updates on both sides.
-                _connection = Sender;
-                _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
-                _observer.Tell(new SessionConnected(_id, connected.RemoteAddress));
-                ExtendDeadline(_session.Timeout);
-                Become(Conversing);
+                Connected(new AkkaIoPort(Sender), connected.RemoteAddress);
                 break;
             case Tcp.CommandFailed failed:
                 var cause = failed.Cause.HasValue ? failed.Cause.Value : null;
@@ -92,6 +130,46 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void OnConnectDone()
+    {
+        var connect = _connect!;
+        _connect = null;
+        var socket = connect.Take(out var error);
+        if (socket is null)
+        {
+            var cause = new SocketException((int)error);
+            Fail(ClassifyConnectFailure(cause), DescribeConnectFailure(cause));
+            return;
+        }
+
+        SocketPort port;
+        EndPoint remote;
+        try
+        {
+            remote = socket.RemoteEndPoint ?? _session.Remote;
+            port = new SocketPort(socket, ReadBytes, pullMode: false);
+        }
+        catch (SocketException e)
+        {
+            // Reset between the connect and now.
+            socket.Dispose();
+            Fail(SessionFailure.Error, e.Message);
+            return;
+        }
+
+        Connected(port, remote);
+    }
+
+    private void Connected(IConnectionPort port, EndPoint remote)
+    {
+        _port = port;
+        // Reads start here (direct) or are buffered by Akka.IO until now.
+        port.Register(Self, keepOpenOnPeerClosed: false);
+        _observer.Tell(new SessionConnected(_id, remote));
+        ExtendDeadline(_session.Timeout);
+        _phase = Phase.Conversing;
     }
 
     private void Conversing(object message)
@@ -190,9 +268,9 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
 
         // As the tutorial: send exit and close; Close flushes the write before the FIN.
         Send(_script.Exit);
-        _connection.Tell(Tcp.Close.Instance);
+        _port!.Close();
         ExtendDeadline(_session.Timeout);
-        Become(Closing);
+        _phase = Phase.Closing;
     }
 
     /// <summary>
@@ -222,7 +300,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         return false;
     }
 
-    private void Send(Tcp.Write write) => _connection.Tell(write);
+    private void Send(byte[] bytes) => _port!.Write(bytes, ack: null);
 
     private void FailUnexpected(byte[] expected, ReadOnlySpan<byte> rest)
     {
@@ -244,7 +322,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         if (_reported)
             return;
         _reported = true;
-        _observer.Tell(new SessionFailed(_id, cause, detail, !_connection.IsNobody(), Latencies()));
+        _observer.Tell(new SessionFailed(_id, cause, detail, _port is not null, Latencies()));
         Context.Stop(Self);
     }
 
@@ -261,13 +339,16 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (!_connection.IsNobody() && !_connectionClosed)
-            _connection.Tell(Tcp.Abort.Instance);
+        // Stopped while connecting (the deadline, or from outside): the socket must not outlive us.
+        _connect?.Abandon();
+        _connect = null;
+        if (_port is not null && !_connectionClosed)
+            _port.Abort();
         // Stopped from outside (a load run's cap, or shutdown): still exactly one outcome.
         if (!_reported)
         {
             _reported = true;
-            _observer.Tell(new SessionFailed(_id, SessionFailure.Cancelled, "stopped before it finished", !_connection.IsNobody(), Latencies()));
+            _observer.Tell(new SessionFailed(_id, SessionFailure.Cancelled, "stopped before it finished", _port is not null, Latencies()));
         }
     }
 
@@ -331,5 +412,12 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private sealed class Deadline
     {
         public static readonly Deadline Instance = new();
+    }
+
+    private enum Phase
+    {
+        Connecting,
+        Conversing,
+        Closing,
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text;
-using Akka.IO;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
 
@@ -13,7 +12,7 @@ namespace AkkaSockets.Client;
 /// </summary>
 public sealed class GreetingScript
 {
-    private readonly ImmutableArray<Tcp.Write> _requests;
+    private readonly ImmutableArray<byte[]> _requests;
     private readonly ImmutableArray<byte[]> _replies;
 
     public GreetingScript(IEnumerable<string> names, FramingMode framing)
@@ -23,10 +22,10 @@ public sealed class GreetingScript
             throw new ArgumentException("a script needs at least one name", nameof(names));
         var end = framing == FramingMode.Line ? "\n"u8.ToArray() : [];
         Welcome = GreetingProtocol.Greeting(framing);
-        // Write commands are immutable: every session of a run sends the same instances.
-        _requests = [.. Names.Select(n => WriteOf([.. Encoding.UTF8.GetBytes(n), .. end]))];
+        // Transports only read the bytes they send: every session of a run sends the same arrays.
+        _requests = [.. Names.Select(n => Join(Encoding.UTF8.GetBytes(n), end))];
         _replies = [.. Names.Select(n => GreetingProtocol.Reply(Encoding.UTF8.GetBytes(n), framing))];
-        Exit = WriteOf([.. GreetingProtocol.ExitCommand, .. end]);
+        Exit = Join(GreetingProtocol.ExitCommand, end);
     }
 
     public ImmutableArray<string> Names { get; }
@@ -35,14 +34,14 @@ public sealed class GreetingScript
 
     internal byte[] Welcome { get; }
 
-    internal Tcp.Write Exit { get; }
+    internal byte[] Exit { get; }
 
-    internal Tcp.Write Request(int index) => _requests[index];
+    internal byte[] Request(int index) => _requests[index];
 
     /// <summary>The bytes expected at a step: -1 is the welcome, 0..Count-1 the replies.</summary>
     internal byte[] Expected(int step) => step < 0 ? Welcome : _replies[step];
 
-    private static Tcp.Write WriteOf(byte[] bytes) => Tcp.Write.Create(ByteString.FromBytes(bytes));
+    private static byte[] Join(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) => [.. first, .. second];
 
     /// <summary>The expected text of a step, for display.</summary>
     public string ExpectedText(int step) => Encoding.UTF8.GetString(Expected(step)).TrimEnd('\r', '\n');

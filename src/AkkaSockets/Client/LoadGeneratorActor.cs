@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;
+using AkkaSockets.Dispatch;
 using HdrHistogram;
 
 namespace AkkaSockets.Client;
@@ -28,6 +29,9 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
     private readonly IActorRef _observer;
     private readonly LongHistogram _latency = new(HighestMicros, 3);
     private readonly Dictionary<SessionFailure, long> _failures = [];
+
+    // Sessions live under these rather than under the coordinator itself (see ChildGroupActor).
+    private readonly ChildGroups _groups = new(128, "sessions");
 
     private long _startedAt;
     private int _started;
@@ -130,7 +134,7 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
             due = (int)Math.Min(due, 1 + (long)(perSecond * Elapsed().TotalSeconds));
         while (_started < due && _active < _load.Connections)
         {
-            Context.ActorOf(GreetingClientActor.Props(_session, _started, Self));
+            _groups.Start(Context, GreetingClientActor.Props(_session, _started, Self));
             _started++;
             _active++;
         }
@@ -162,8 +166,7 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
             _peakOpen,
             endedBy);
         Timers.CancelAll();
-        foreach (var child in Context.GetChildren())
-            Context.Stop(child);
+        _groups.StopAll();
         _observer.Tell(_report);
         Become(Finished);
     }

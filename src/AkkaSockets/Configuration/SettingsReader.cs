@@ -69,15 +69,19 @@ public sealed class SettingsReader
         where TEnum : struct, Enum
     {
         var text = Text(name);
-        if (System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value)
-            && !int.TryParse(text, out _))
+        foreach (var value in System.Enum.GetValues<TEnum>())
         {
-            return value;
+            if (string.Equals(text, Kebab(value.ToString()), StringComparison.OrdinalIgnoreCase))
+                return value;
         }
 
-        var allowed = string.Join(", ", System.Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()));
+        var allowed = string.Join(", ", System.Enum.GetNames<TEnum>().Select(Kebab));
         throw Bad(name, $"'{text}' is not one of {allowed}");
     }
+
+    /// <summary>How an enum value is spelled in HOCON and on the command line: <c>AkkaIo</c> is <c>akka-io</c>.</summary>
+    public static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     public SettingsException Bad(string name, string reason) => new(Key(name), reason);
 

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
@@ -7,22 +7,38 @@ using Akka.Event;
 namespace AkkaSockets.Dispatch;
 
 /// <summary>
-/// An Akka scheduler on .NET's timer queue. Akka's default hashed-wheel scheduler refuses a tick
-/// below 10 ms, which adds 0–10 ms to every reply delay; .NET timers fire within about a
-/// millisecond. Each scheduled item is one <see cref="Timer"/>; cancelling it disposes the timer
-/// at once, so a cancelled idle timer does not linger for its whole delay.
+/// An Akka scheduler with 1 ms ticks. Akka's own hashed-wheel scheduler refuses a tick below
+/// 10 ms, which adds 0–10 ms to every reply delay. This is a wheel too (1024 slots of 1 ms, one
+/// thread), but it sleeps until the next occupied slot instead of ticking when nothing is due,
+/// and a scheduled item is one small object: no .NET timer and no cancellation-token
+/// registration per item, which matters when every connection arms a timer for every reply.
+/// <para>
+/// Cancelled items are dropped when the wheel next passes their slot (at most one turn, about
+/// a second, later), so a cancelled long timer does not linger for its whole delay.
+/// </para>
 /// </summary>
 public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProvider, IDisposable
 {
-    private readonly ConcurrentDictionary<Entry, byte> _live = new();
+    private const int Slots = 1024;
+    private const int SlotMask = Slots - 1;
+
+    private static readonly Stopwatch Clock = Stopwatch.StartNew();
+
+    private readonly Entry?[] _wheel = new Entry?[Slots];
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
+    private readonly Thread _thread;
+    private Entry? _incoming;
+    private long _sleepingUntil = long.MinValue;
+    private long _processed;
     private volatile bool _disposed;
 
     public PreciseScheduler(Config scheduler, ILoggingAdapter log)
         : base(scheduler, log)
     {
+        _processed = NowMs();
+        _thread = new Thread(Run) { IsBackground = true, Name = "akkasockets-scheduler" };
+        _thread.Start();
     }
-
-    private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
 
     public override TimeSpan MonotonicClock => Clock.Elapsed;
 
@@ -33,42 +49,160 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     public void Dispose()
     {
         _disposed = true;
-        foreach (var entry in _live.Keys)
-            entry.Stop();
+        _wake.Set();
     }
 
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Start(delay, Timeout.InfiniteTimeSpan, new Tell(receiver, message, sender), cancelable);
+        Add(new Entry(delay, TimeSpan.Zero, cancelable) { Receiver = receiver, Message = message, Sender = sender });
 
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Start(initialDelay, interval, new Tell(receiver, message, sender), cancelable);
+        Add(new Entry(initialDelay, interval, cancelable) { Receiver = receiver, Message = message, Sender = sender });
 
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
-        Start(delay, Timeout.InfiniteTimeSpan, new ActionRunnable(action), cancelable);
+        Add(new Entry(delay, TimeSpan.Zero, cancelable) { Work = new ActionRunnable(action) });
 
     protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
-        Start(delay, Timeout.InfiniteTimeSpan, action, cancelable);
+        Add(new Entry(delay, TimeSpan.Zero, cancelable) { Work = action });
 
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
-        Start(initialDelay, interval, new ActionRunnable(action), cancelable);
+        Add(new Entry(initialDelay, interval, cancelable) { Work = new ActionRunnable(action) });
 
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
-        Start(initialDelay, interval, action, cancelable);
+        Add(new Entry(initialDelay, interval, cancelable) { Work = action });
 
-    private void Start(TimeSpan delay, TimeSpan interval, IRunnable work, ICancelable? cancelable)
+    private static long NowMs() => Clock.ElapsedTicks * 1000 / Stopwatch.Frequency;
+
+    /// <summary>Any thread: pushes the item for the wheel thread, waking it if it sleeps past the item's time.</summary>
+    private void Add(Entry entry)
     {
-        if (_disposed || cancelable?.IsCancellationRequested == true)
+        if (_disposed || entry.Cancelable?.IsCancellationRequested == true)
             return;
-        var entry = new Entry(this, work, cancelable, repeat: interval != Timeout.InfiniteTimeSpan);
-        _live.TryAdd(entry, 0);
-        entry.Arm(delay, interval);
+        Entry? head;
+        do
+        {
+            head = Volatile.Read(ref _incoming);
+            entry.Next = head;
+        }
+        while (Interlocked.CompareExchange(ref _incoming, entry, head) != head);
+
+        // The exchange above is a full fence, as is the wheel thread's write of _sleepingUntil
+        // before it looks at _incoming: one of the two always sees the other.
+        if (entry.Due < Interlocked.Read(ref _sleepingUntil))
+            _wake.Set();
     }
 
-    private void Run(IRunnable work)
+    private void Run()
+    {
+        while (!_disposed)
+        {
+            TakeIncoming();
+            var now = NowMs();
+            while (_processed < now)
+            {
+                _processed++;
+                RunSlot(_processed);
+            }
+
+            var next = NextOccupied();
+            _wake.Reset();
+            Interlocked.Exchange(ref _sleepingUntil, next);
+            if (Volatile.Read(ref _incoming) is null && !_disposed)
+            {
+                var wait = SleepMs(next, NowMs());
+                if (wait != 0)
+                    _wake.Wait(wait);
+            }
+
+            Interlocked.Exchange(ref _sleepingUntil, long.MinValue);
+        }
+    }
+
+    /// <summary>
+    /// How long the wheel thread may sleep: until the next occupied slot, for ever
+    /// (<see cref="Timeout.Infinite"/>) only when the wheel is empty, and not at all when that
+    /// slot is already due or past, as after a GC pause. A "past" slot must never read as -1.
+    /// </summary>
+    internal static int SleepMs(long nextOccupied, long now)
+    {
+        if (nextOccupied == long.MaxValue)
+            return Timeout.Infinite;
+        var wait = nextOccupied - now;
+        return wait <= 0 ? 0 : (int)Math.Min(wait, int.MaxValue);
+    }
+
+    private void TakeIncoming()
+    {
+        var entry = Interlocked.Exchange(ref _incoming, null);
+        while (entry is not null)
+        {
+            var next = entry.Next;
+            Place(entry);
+            entry = next;
+        }
+    }
+
+    private void Place(Entry entry)
+    {
+        // Never behind the wheel: an item due now runs at the next tick.
+        if (entry.Due <= _processed)
+            entry.Due = _processed + 1;
+        var slot = (int)(entry.Due & SlotMask);
+        entry.Next = _wheel[slot];
+        _wheel[slot] = entry;
+    }
+
+    private void RunSlot(long tick)
+    {
+        var slot = (int)(tick & SlotMask);
+        var entry = _wheel[slot];
+        _wheel[slot] = null;
+        while (entry is not null)
+        {
+            var next = entry.Next;
+            if (entry.Cancelable?.IsCancellationRequested == true)
+            {
+                // Dropped.
+            }
+            else if (entry.Due > tick)
+            {
+                // Due on a later turn of the wheel: back into this slot.
+                Place(entry);
+            }
+            else
+            {
+                Fire(entry);
+                if (entry.IntervalMs > 0 && !_disposed)
+                {
+                    entry.Due += entry.IntervalMs;
+                    Place(entry);
+                }
+            }
+
+            entry = next;
+        }
+    }
+
+    /// <summary>The tick of the next occupied slot, or <see cref="long.MaxValue"/> when the wheel is empty.</summary>
+    private long NextOccupied()
+    {
+        for (var i = 1; i <= Slots; i++)
+        {
+            var tick = _processed + i;
+            if (_wheel[(int)(tick & SlotMask)] is not null)
+                return tick;
+        }
+
+        return long.MaxValue;
+    }
+
+    private void Fire(Entry entry)
     {
         try
         {
-            work.Run();
+            if (entry.Receiver is { } receiver)
+                receiver.Tell(entry.Message!, entry.Sender);
+            else
+                entry.Work!.Run();
         }
         catch (Exception e)
         {
@@ -76,74 +210,29 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         }
     }
 
-    private sealed class Tell : IRunnable
+    private sealed class Entry
     {
-        private readonly ICanTell _receiver;
-        private readonly object _message;
-        private readonly IActorRef _sender;
-
-        public Tell(ICanTell receiver, object message, IActorRef sender)
+        public Entry(TimeSpan delay, TimeSpan interval, ICancelable? cancelable)
         {
-            _receiver = receiver;
-            _message = message;
-            _sender = sender;
+            Due = NowMs() + Math.Max(0, (long)Math.Ceiling(delay.TotalMilliseconds));
+            IntervalMs = interval > TimeSpan.Zero ? Math.Max(1, (long)Math.Ceiling(interval.TotalMilliseconds)) : 0;
+            Cancelable = cancelable;
         }
 
-        public void Run() => _receiver.Tell(_message, _sender);
+        public long IntervalMs { get; }
 
-        public void Execute() => Run();
-    }
+        public ICancelable? Cancelable { get; }
 
-    private sealed class Entry : IDisposable
-    {
-        private readonly PreciseScheduler _owner;
-        private readonly IRunnable _work;
-        private readonly ICancelable? _cancelable;
-        private readonly bool _repeat;
-        private Timer? _timer;
-        private CancellationTokenRegistration _registration;
-        private int _stopped;
+        public long Due { get; set; }
 
-        public Entry(PreciseScheduler owner, IRunnable work, ICancelable? cancelable, bool repeat)
-        {
-            _owner = owner;
-            _work = work;
-            _cancelable = cancelable;
-            _repeat = repeat;
-        }
+        public Entry? Next;
 
-        public void Arm(TimeSpan delay, TimeSpan interval)
-        {
-            // Created disarmed so a zero delay cannot fire before the fields are set.
-            _timer = new Timer(static s => ((Entry)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            if (_cancelable is not null)
-                _registration = _cancelable.Token.UnsafeRegister(static s => ((Entry)s!).Stop(), this);
-            if (Volatile.Read(ref _stopped) == 0)
-                _timer.Change(delay, interval);
-        }
+        public ICanTell? Receiver { get; init; }
 
-        public void Dispose() => Stop();
+        public object? Message { get; init; }
 
-        public void Stop()
-        {
-            if (Interlocked.Exchange(ref _stopped, 1) != 0)
-                return;
-            _timer?.Dispose();
-            _registration.Dispose();
-            _owner._live.TryRemove(this, out _);
-        }
+        public IActorRef? Sender { get; init; }
 
-        private void Fire()
-        {
-            if (Volatile.Read(ref _stopped) != 0 || _cancelable?.IsCancellationRequested == true)
-            {
-                Stop();
-                return;
-            }
-
-            _owner.Run(_work);
-            if (!_repeat)
-                Stop();
-        }
+        public IRunnable? Work { get; init; }
     }
 }

@@ -5,6 +5,7 @@ using Akka.IO;
 using AkkaSockets.Dispatch;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Server;
 
@@ -15,7 +16,7 @@ namespace AkkaSockets.Server;
 /// </summary>
 public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
-    // Akka.IO only reads the bytes it sends, so every connection can share one greeting array.
+    // Transports only read the bytes they send, so every connection can share one greeting array.
     private static readonly byte[] ChunkGreeting = GreetingProtocol.Greeting(FramingMode.Chunk);
     private static readonly byte[] LineGreeting = GreetingProtocol.Greeting(FramingMode.Line);
 
@@ -30,7 +31,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     [ThreadStatic]
     private static List<byte[]>? _scratch;
 
-    private readonly IActorRef _connection;
+    private readonly IConnectionPort _port;
     private readonly EndPoint _remote;
     private readonly ServerSettings _settings;
     private readonly IFrameDecoder _decoder;
@@ -44,12 +45,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool _tooLong;
     private bool _draining;
     private bool _connectionClosed;
+    private bool _closing;
     private DateTimeOffset _lastActivity;
     private CloseReason _reason = CloseReason.Error;
 
-    public ConnectionActor(IActorRef connection, EndPoint remote, ServerSettings settings, IFrameDecoder decoder)
+    public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder)
     {
-        _connection = connection;
+        _port = port;
         _remote = remote;
         _settings = settings;
         _decoder = decoder;
@@ -57,18 +59,22 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public static Props Props(IConnectionPort port, EndPoint remote, ServerSettings settings) =>
+        DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(port, remote, settings, DecoderFor(settings)));
+
+    /// <summary>For a connection behind Akka.IO's connection actor (or a probe playing it).</summary>
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings) =>
-        DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(connection, remote, settings, DecoderFor(settings)));
+        Props(new AkkaIoPort(connection), remote, settings);
 
     protected override void PreStart()
     {
         Context.System.EventStream.Publish(new ConnectionAccepted(_remote));
-        // No DeathWatch on the Akka.IO connection: it always reports its end as a
+        // No DeathWatch on an Akka.IO connection: it always reports its end as a
         // ConnectionClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
-        _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
+        _port.Register(Self, keepOpenOnPeerClosed: true);
         Write(_settings.Framing == FramingMode.Line ? LineGreeting : ChunkGreeting);
-        _connection.Tell(Tcp.ResumeReading.Instance);
+        _port.ResumeReading();
         MarkActivity();
         if (_settings.IdleTimeout is { } idle)
             Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, idle);
@@ -76,6 +82,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        // A flag, not Become: Akka 1.5.74 gives an actor's second behaviour a full state object
+        // (two dictionaries, a set and a stack), a few hundred bytes for every connection.
+        if (_closing)
+        {
+            Closing(message);
+            return;
+        }
+
         switch (message)
         {
             case Tcp.Received received:
@@ -125,7 +139,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case CloseTimedOut:
                 // The peer never took the last bytes: drop the connection rather than linger.
-                _connection.Tell(Tcp.Abort.Instance);
+                _port.Abort();
                 Context.Stop(Self);
                 break;
             default:
@@ -253,14 +267,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             && _pending.Count < _settings.MaxPendingMessages)
         {
             _readingSuspended = false;
-            _connection.Tell(Tcp.ResumeReading.Instance);
+            _port.ResumeReading();
         }
     }
 
     private void Write(byte[] bytes)
     {
         _writing = true;
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes), WriteAck.Instance));
+        _port.Write(bytes, WriteAck.Instance);
     }
 
     private void MarkActivity()
@@ -269,15 +283,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             _lastActivity = Context.System.Scheduler.Now;
     }
 
-    /// <summary>Graceful close: Akka.IO sends FIN after the pending writes.</summary>
+    /// <summary>Graceful close: the transport sends FIN after the pending writes.</summary>
     private void BeginClose(CloseReason reason)
     {
         _reason = reason;
         _pending.Clear();
         Timers.CancelAll();
-        _connection.Tell(Tcp.Close.Instance);
+        _port.Close();
         Timers.StartSingleTimer(CloseTimerKey, CloseTimedOut.Instance, CloseLinger);
-        Become(Closing);
+        _closing = true;
     }
 
     private void StopWith(CloseReason reason)
@@ -289,11 +303,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         if (!_connectionClosed)
-            _connection.Tell(Tcp.Abort.Instance);
+            _port.Abort();
 
-        var log = Context.GetLogger();
-        if (log.IsDebugEnabled)
-            log.Debug("Connection from {0} closed: {1}", EndPoints.Format(_remote), _reason.ToText());
+        // The system's level decides; a logging adapter is only built when it will be used.
+        if (Context.System.Log.IsDebugEnabled)
+            Context.GetLogger().Debug("Connection from {0} closed: {1}", EndPoints.Format(_remote), _reason.ToText());
         Context.System.EventStream.Publish(new ConnectionClosed(_remote, _reason));
         // Cheaper than the listener watching every connection.
         Context.Parent.Tell(ConnectionEnded.Instance, Self);

@@ -3,14 +3,17 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaSockets.Dispatch;
 using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Server;
 
 /// <summary>
-/// The listener: binds through Akka.IO in pull mode and gives every accepted client its own
-/// <see cref="ConnectionActor"/>. Enforces max-connections, re-binds if the listening socket
-/// dies, and on shutdown stops accepting, then lets every connection drain.
+/// The listener: binds (through a <see cref="SocketListenerActor"/>, or Akka.IO in pull mode)
+/// and gives every accepted client its own <see cref="ConnectionActor"/>. Enforces
+/// max-connections, re-binds if the listening socket dies, and on shutdown stops accepting,
+/// then lets every connection drain.
 /// </summary>
 public sealed class GreetingServerActor : UntypedActor, IWithTimers
 {
@@ -23,7 +26,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private readonly byte[] _busy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _boundWaiters = [];
-    private readonly HashSet<IActorRef> _connections = [];
+    // Connection actors live under these, created as needed and used in turn.
+    private readonly ChildGroups _groups = new(128, "connections");
+    private int _open;
+    private bool _drainCut;
 
     private object? _bindResult;
     private IPEndPoint? _boundAddress;
@@ -34,6 +40,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private int _peakOpen;
     private long _accepted;
     private long _rejected;
+    private int _listenerGeneration;
 
     public GreetingServerActor(ServerSettings settings, IPEndPoint bindAddress)
     {
@@ -83,6 +90,9 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case SocketAccepted accepted:
+                Accept(accepted);
+                break;
             case Tcp.Connected connected:
                 Accept(Sender, connected.RemoteAddress);
                 break;
@@ -112,6 +122,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case SocketAccepted accepted:
+                SocketPort.Reject(accepted.Socket, _busy);
+                _rejected++;
+                break;
             case Tcp.Connected:
                 Context.ActorOf(RejectConnectionActor.Props(Sender, _busy));
                 _rejected++;
@@ -136,8 +150,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     /// </summary>
     private void StopOrphanedConnections()
     {
-        foreach (var connection in _connections)
-            Context.Stop(connection);
+        // The direct transport's connections own their sockets and outlive the listener.
+        if (_settings.Transport != TransportKind.AkkaIo)
+            return;
+        _groups.StopAll();
     }
 
     private void Unbinding(object message)
@@ -150,6 +166,9 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 FinishDrain();
                 break;
             case Tcp.Connected:
+                break;
+            case SocketAccepted accepted:
+                accepted.Socket.Dispose();
                 break;
             default:
                 HandleCommon(message);
@@ -168,11 +187,11 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                     Sender.Tell(_bindResult);
                 break;
             case GetServerStats:
-                Sender.Tell(new ServerStats(_connections.Count, _peakOpen, _accepted, _rejected));
+                Sender.Tell(new ServerStats(_open, _peakOpen, _accepted, _rejected));
                 break;
             case ConnectionEnded:
-                if (_connections.Remove(Sender))
-                    UnbindIfDrained();
+                _open--;
+                UnbindIfDrained();
                 break;
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
@@ -181,17 +200,15 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case DrainConnections:
                 _drainRequester = Sender;
                 Become(Refusing);
-                foreach (var connection in _connections)
-                    connection.Tell(DrainAndClose.Instance);
+                _groups.TellAll(DrainAndClose.Instance);
                 Timers.StartSingleTimer(DrainTimerKey, DrainDeadline.Instance, _settings.DrainTimeout);
                 UnbindIfDrained();
                 break;
             case DrainDeadline:
-                _drainAborted = _connections.Count;
+                _drainAborted = _open;
                 _log.Warning("Drain timeout: closing {0} connections that had not finished", _drainAborted);
-                foreach (var connection in _connections)
-                    Context.Stop(connection);
-                _connections.Clear();
+                _groups.StopAll();
+                _drainCut = true;
                 UnbindIfDrained();
                 break;
             case Tcp.CommandFailed failed:
@@ -205,7 +222,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private void UnbindIfDrained()
     {
-        if (_drainRequester is null || _connections.Count > 0)
+        if (_drainRequester is null || (_open > 0 && !_drainCut))
             return;
         Timers.Cancel(DrainTimerKey);
         if (_listener is null)
@@ -237,26 +254,58 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 break;
             case Tcp.Connected or Tcp.Unbound or Terminated:
                 break;
+            case SocketAccepted accepted:
+                accepted.Socket.Dispose();
+                break;
             default:
                 HandleCommon(message);
                 break;
         }
     }
 
+    private void Accept(SocketAccepted accepted)
+    {
+        if (_open >= _settings.MaxConnections)
+        {
+            _rejected++;
+            SocketPort.Reject(accepted.Socket, _busy);
+            return;
+        }
+
+        SocketPort port;
+        try
+        {
+            port = new SocketPort(accepted.Socket, _settings.ReadBytes, pullMode: true);
+        }
+        catch (SocketException)
+        {
+            // Reset before we got to it.
+            accepted.Socket.Dispose();
+            return;
+        }
+
+        Start(ConnectionActor.Props(port, accepted.Remote, _settings));
+    }
+
     private void Accept(IActorRef connection, EndPoint remote)
     {
-        if (_connections.Count >= _settings.MaxConnections)
+        if (_open >= _settings.MaxConnections)
         {
             _rejected++;
             Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
             return;
         }
 
-        var child = Context.ActorOf(ConnectionActor.Props(connection, remote, _settings));
-        _connections.Add(child);
+        Start(ConnectionActor.Props(connection, remote, _settings));
+    }
+
+    private void Start(Props props)
+    {
+        _groups.Start(Context, props);
+        _open++;
         _accepted++;
-        if (_connections.Count > _peakOpen)
-            _peakOpen = _connections.Count;
+        if (_open > _peakOpen)
+            _peakOpen = _open;
     }
 
     /// <summary>Once bound, the port actually bound: a re-bind after port 0 must come back on the same port.</summary>
@@ -267,7 +316,11 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
             ? new Inet.SocketOption[] { DualModeOption.Instance }
             : [];
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true));
+        var bind = new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true);
+        if (_settings.Transport == TransportKind.Direct)
+            Context.ActorOf(SocketListenerActor.Props(bind), $"listener-{++_listenerGeneration}");
+        else
+            Context.System.Tcp().Tell(bind);
     }
 
     private void OnBindFailed(Tcp.CommandFailed failed)

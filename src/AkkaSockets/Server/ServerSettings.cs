@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using AkkaSockets.Configuration;
 using AkkaSockets.Protocol.Framing;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Server;
 
@@ -30,6 +31,11 @@ public sealed record ServerSettings
 
     public required int Backlog { get; init; }
 
+    public required TransportKind Transport { get; init; }
+
+    /// <summary>The most one read takes from the socket (also its buffer size while reading).</summary>
+    public required int ReadBytes { get; init; }
+
     public static ServerSettings Default => FromConfig(HoconDefaults.Embedded("server"));
 
     public static ServerSettings FromConfig(Config root)
@@ -47,6 +53,8 @@ public sealed record ServerSettings
             MaxConnections = r.WholeNumber("max-connections", 1, 1_000_000),
             DrainTimeout = r.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             Backlog = r.WholeNumber("backlog", 1, 65535),
+            Transport = r.Enum<TransportKind>("transport"),
+            ReadBytes = r.Bytes("read-bytes", 1, 1024 * 1024),
         };
     }
 }

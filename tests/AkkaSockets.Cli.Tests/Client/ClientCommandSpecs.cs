@@ -20,6 +20,27 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
         Assert.Equal(string.Empty, result.Stderr);
     }
 
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("akka-io")]
+    public async Task Either_transport_prints_the_same_four_lines(string transport)
+    {
+        var result = await CliProcess.RunAsync("client", "--port", Port(_server.Port), "--transport", transport);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n", result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    [Fact]
+    public async Task Through_akka_io_a_port_nobody_listens_on_still_gives_exit_code_10()
+    {
+        var result = await CliProcess.RunAsync("client", "--port", Port(ClosedPort()), "--transport", "akka-io");
+
+        Assert.True(result.ExitCode == 10, result.ToString());
+        Assert.Contains("connection refused", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Names_given_on_the_command_line_are_sent_instead_and_UTF8_names_come_back_intact()
     {
@@ -109,6 +130,7 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
     [InlineData("--timeout", "soon")]
     [InlineData("--port", "70000")]
     [InlineData("--bogus", "1")]
+    [InlineData("--transport", "carrier-pigeon")]
     public async Task A_bad_flag_gives_one_line_naming_it_and_exit_code_2(string flag, string value)
     {
         var result = await CliProcess.RunAsync("client", flag, value);

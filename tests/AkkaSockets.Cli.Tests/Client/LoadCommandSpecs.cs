@@ -35,6 +35,19 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Through_akka_io_the_sessions_succeed_as_well()
+    {
+        var result = await CliProcess.RunAsync(
+            "load", "--port", Port(_server.Port), "--connections", "10", "--transport", "akka-io", "--expect-delay", $"{ServerFixture.DelayMs}ms", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.StdoutLines[^1]);
+        Assert.Equal(10, json.RootElement.GetProperty("ok").GetInt64());
+        Assert.Equal(30, json.RootElement.GetProperty("replies").GetInt64());
+        Assert.Contains("transport akka-io", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_run_whose_sessions_are_refused_counts_them_by_cause_and_exits_16()
     {
         var result = await CliProcess.RunAsync("load", "--port", Port(ClosedPort()), "--connections", "5", "--json");
@@ -53,6 +66,17 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("--connections", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_transport_is_a_usage_error_naming_the_flag()
+    {
+        var result = await CliProcess.RunAsync("load", "--transport", "udp");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.StderrLines);
+        Assert.Contains("--transport", line, StringComparison.Ordinal);
+        Assert.Contains("direct, akka-io", line, StringComparison.Ordinal);
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);

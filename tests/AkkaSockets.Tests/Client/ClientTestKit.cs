@@ -3,6 +3,7 @@ using Akka.Actor;
 using AkkaSockets.Client;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Server;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Tests.Client;
 
@@ -11,11 +12,13 @@ internal static class ClientTestKit
 {
     public static readonly string[] TutorialNames = ["Michael", "Tracy", "Sarah"];
 
-    public static ClientSession Session(int port, TimeSpan? timeout = null, string[]? names = null, bool reportEachStep = true) =>
-        Session(new IPEndPoint(IPAddress.Loopback, port), timeout, names, reportEachStep);
+    public static ClientSession Session(
+        int port, TimeSpan? timeout = null, string[]? names = null, bool reportEachStep = true, TransportKind transport = TransportKind.Direct) =>
+        Session(new IPEndPoint(IPAddress.Loopback, port), timeout, names, reportEachStep, transport);
 
-    public static ClientSession Session(EndPoint remote, TimeSpan? timeout = null, string[]? names = null, bool reportEachStep = true) =>
-        new(remote, new GreetingScript(names ?? TutorialNames, FramingMode.Chunk), timeout ?? TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), reportEachStep);
+    public static ClientSession Session(
+        EndPoint remote, TimeSpan? timeout = null, string[]? names = null, bool reportEachStep = true, TransportKind transport = TransportKind.Direct) =>
+        new(remote, new GreetingScript(names ?? TutorialNames, FramingMode.Chunk), timeout ?? TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), reportEachStep, transport);
 
     /// <summary>Starts the project's greeting server on a free loopback port and returns that port.</summary>
     public static int StartServer(ActorSystem system, TimeSpan delay, int maxConnections = 10_000, FramingMode framing = FramingMode.Chunk)

@@ -1,13 +1,45 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.TestKit.Xunit2;
 using AkkaSockets.Client;
 using AkkaSockets.Protocol.Framing;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Tests.Client;
 
-public sealed class GreetingClientActorSpecs : TestKit
+/// <summary>The session specs with the session actor owning its socket (the default).</summary>
+public sealed class DirectTransportClientSpecs : GreetingClientActorSpecs
+{
+    protected override TransportKind Transport => TransportKind.Direct;
+}
+
+/// <summary>The same specs connecting through Akka.IO.</summary>
+public sealed class AkkaIoTransportClientSpecs : GreetingClientActorSpecs
+{
+    protected override TransportKind Transport => TransportKind.AkkaIo;
+}
+
+public abstract class GreetingClientActorSpecs : TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    protected abstract TransportKind Transport { get; }
+
+    /// <summary>Connected, the welcome, the three tutorial replies in order, completed.</summary>
+    private static void ExpectTheTutorialsSession(Akka.TestKit.TestProbe probe)
+    {
+        probe.ExpectMsg<SessionConnected>(Wait);
+        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Michael!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Tracy!");
+        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Sarah!");
+        probe.ExpectMsg<SessionCompleted>(Wait);
+    }
+
+    private ClientSession Session(int port, TimeSpan? timeout = null, bool reportEachStep = true) =>
+        ClientTestKit.Session(port, timeout, reportEachStep: reportEachStep, transport: Transport);
+
+    private ClientSession Session(EndPoint remote) => ClientTestKit.Session(remote, transport: Transport);
 
     [Fact]
     public void Against_the_project_server_it_reports_the_welcome_then_each_reply_in_order_then_completes()
@@ -15,7 +47,7 @@ public sealed class GreetingClientActorSpecs : TestKit
         var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(50));
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port), 7, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(port), 7, probe));
 
         probe.ExpectMsg<SessionConnected>(Wait).Session.ShouldBe(7);
         probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
@@ -40,7 +72,8 @@ public sealed class GreetingClientActorSpecs : TestKit
             new GreetingScript(["Ada", "Grace"], FramingMode.Line),
             TimeSpan.FromSeconds(5),
             TimeSpan.FromSeconds(5),
-            ReportEachStep: true);
+            ReportEachStep: true,
+            Transport);
 
         Sys.ActorOf(GreetingClientActor.Props(session, 1, probe));
 
@@ -58,7 +91,7 @@ public sealed class GreetingClientActorSpecs : TestKit
         var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(400));
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port, TimeSpan.FromSeconds(1), reportEachStep: false), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(port, TimeSpan.FromSeconds(1), reportEachStep: false), 1, probe));
 
         probe.ExpectMsg<SessionConnected>(Wait);
         Assert.Equal(3, probe.ExpectMsg<SessionCompleted>(Wait).LatencyMicros.Length);
@@ -80,14 +113,9 @@ public sealed class GreetingClientActorSpecs : TestKit
         });
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(stub.Port), 1, probe));
 
-        probe.ExpectMsg<SessionConnected>(Wait);
-        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
-        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Michael!");
-        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Tracy!");
-        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Sarah!");
-        probe.ExpectMsg<SessionCompleted>(Wait);
+        ExpectTheTutorialsSession(probe);
         await stub.Served.WaitAsync(Wait);
     }
 
@@ -107,14 +135,9 @@ public sealed class GreetingClientActorSpecs : TestKit
         });
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(stub.Port), 1, probe));
 
-        probe.ExpectMsg<SessionConnected>(Wait);
-        probe.ExpectMsg<WelcomeReceived>(Wait).Text.ShouldBe("Welcome!");
-        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Michael!");
-        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Tracy!");
-        probe.ExpectMsg<ReplyReceived>(Wait).Text.ShouldBe("Hello, Sarah!");
-        probe.ExpectMsg<SessionCompleted>(Wait);
+        ExpectTheTutorialsSession(probe);
         await stub.Served.WaitAsync(Wait);
     }
 
@@ -130,7 +153,7 @@ public sealed class GreetingClientActorSpecs : TestKit
         });
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(stub.Port), 1, probe));
 
         probe.ExpectMsg<SessionConnected>(Wait);
         probe.ExpectMsg<WelcomeReceived>(Wait);
@@ -150,7 +173,7 @@ public sealed class GreetingClientActorSpecs : TestKit
         });
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(stub.Port), 1, probe));
 
         probe.ExpectMsg<SessionConnected>(Wait);
         probe.ExpectMsg<WelcomeReceived>(Wait);
@@ -170,7 +193,7 @@ public sealed class GreetingClientActorSpecs : TestKit
         });
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(stub.Port, TimeSpan.FromMilliseconds(500)), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(stub.Port, TimeSpan.FromMilliseconds(500)), 1, probe));
 
         probe.ExpectMsg<SessionConnected>(Wait);
         probe.ExpectMsg<WelcomeReceived>(Wait);
@@ -184,7 +207,7 @@ public sealed class GreetingClientActorSpecs : TestKit
     {
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(ClientTestKit.ClosedPort()), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(ClientTestKit.ClosedPort()), 1, probe));
 
         var failed = probe.ExpectMsg<SessionFailed>(Wait);
         Assert.Equal(SessionFailure.Refused, failed.Cause);
@@ -196,7 +219,7 @@ public sealed class GreetingClientActorSpecs : TestKit
     {
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(new DnsEndPoint("no-such-host.invalid", 9999)), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(new DnsEndPoint("no-such-host.invalid", 9999)), 1, probe));
 
         probe.ExpectMsg<SessionFailed>(Wait).Cause.ShouldBe(SessionFailure.UnknownHost);
     }
@@ -211,10 +234,80 @@ public sealed class GreetingClientActorSpecs : TestKit
         await holder.GetStream().ReadExactlyAsync(new byte[8]).AsTask().WaitAsync(Wait);
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(ClientTestKit.Session(port), 1, probe));
+        Sys.ActorOf(GreetingClientActor.Props(Session(port), 1, probe));
 
         probe.ExpectMsg<SessionConnected>(Wait);
         probe.ExpectMsg<SessionFailed>(Wait).Cause.ShouldBe(SessionFailure.ServerBusy);
+    }
+
+    [Fact]
+    public async Task A_connect_that_never_completes_fails_as_timeout_after_the_connect_timeout()
+    {
+        // A listener with a zero backlog and one connection it never accepts: the kernel drops
+        // the next SYN (Linux), so that connect neither succeeds nor fails.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endPoint = (IPEndPoint)listener.LocalEndPoint!;
+        using var filler = new TcpClient();
+        await filler.ConnectAsync(endPoint).WaitAsync(Wait);
+        var probe = CreateTestProbe();
+        var session = Session(endPoint.Port) with { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+
+        Sys.ActorOf(GreetingClientActor.Props(session, 1, probe));
+
+        var failed = probe.ExpectMsg<SessionFailed>(Wait);
+        Assert.Equal(SessionFailure.Timeout, failed.Cause);
+        Assert.Contains("no connection within 300ms", failed.Detail, StringComparison.Ordinal);
+        Assert.False(failed.Connected);
+    }
+
+    [Fact]
+    public async Task A_session_stopped_while_connecting_leaves_no_connection_open()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var probe = CreateTestProbe();
+
+        var session = Sys.ActorOf(GreetingClientActor.Props(Session(port), 1, probe));
+        Sys.Stop(session);
+
+        var first = probe.ExpectMsg<object>(Wait);
+        var failed = first as SessionFailed ?? probe.ExpectMsg<SessionFailed>(Wait);
+        Assert.Equal(SessionFailure.Cancelled, failed.Cause);
+
+        // Whether the connect got as far as the listener depends on timing. A connection made
+        // after the session's outcome marks the end of the backlog: anything accepted before it
+        // is the session's and must end, not linger with a leaked socket.
+        using var marker = new TcpClient();
+        await marker.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Wait);
+        var markerPort = ((IPEndPoint)marker.Client.LocalEndPoint!).Port;
+        for (var i = 0; i < 2; i++)
+        {
+            using var accepted = await listener.AcceptSocketAsync().WaitAsync(Wait);
+            if (((IPEndPoint)accepted.RemoteEndPoint!).Port == markerPort)
+                return;
+            await ReadUntilEndAsync(accepted).WaitAsync(Wait);
+        }
+
+        Assert.Fail("the marker connection was never accepted");
+    }
+
+    /// <summary>Completes when the peer closes or resets; the session never sends before the welcome.</summary>
+    private static async Task ReadUntilEndAsync(Socket socket)
+    {
+        var buffer = new byte[64];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None) > 0)
+            {
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // An abort: ended all the same.
+        }
     }
 }
 

@@ -4,13 +4,15 @@ using Akka.TestKit;
 using AkkaSockets.Configuration;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Server;
+using AkkaSockets.Transport;
 
 namespace AkkaSockets.Tests.Hardening;
 
 /// <summary>
-/// Akka.IO's listener actor can die (a fatal accept error stops it; so does anything that kills
-/// it). The greeting server watches it and binds the same port again; the connections that died
-/// with it (Akka.IO makes them the listener's children) must not stay counted.
+/// The listener actor can die (a fatal accept error stops it; so does anything that kills it).
+/// The greeting server watches it and binds the same port again. Behind Akka.IO the connections
+/// die with it (they are its children) and must not stay counted; the direct transport's
+/// connections own their sockets and carry on.
 /// </summary>
 public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
 {
@@ -21,8 +23,10 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
     {
     }
 
-    [Fact]
-    public async Task When_the_listener_dies_the_server_binds_the_same_port_again_logs_it_and_serves_new_clients()
+    [Theory]
+    [InlineData(TransportKind.Direct)]
+    [InlineData(TransportKind.AkkaIo)]
+    public async Task When_the_listener_dies_the_server_binds_the_same_port_again_logs_it_and_serves_new_clients(TransportKind transport)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var settings = ServerSettings.Default with
@@ -31,6 +35,7 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
             ReplyDelay = TimeSpan.Zero,
             Framing = FramingMode.Line,
             IdleTimeout = null,
+            Transport = transport,
         };
         var server = Sys.ActorOf(GreetingServerActor.Props(settings, new IPEndPoint(IPAddress.Loopback, 0)), "greeting-server");
         var bound = Assert.IsType<ServerBound>(await server.Ask<object>(AwaitBound.Instance, Patience));
@@ -40,7 +45,7 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("Welcome!", await before.ReadTextLineAsync(cancel.Token));
         await OpenConnectionsBecome(server, 1);
 
-        var listener = await FindListener();
+        var listener = await FindListener(transport);
         Sys.EventStream.Subscribe(TestActor, typeof(ServerBound));
         await EventFilter.Error(contains: "died; binding again").ExpectOneAsync(
             Patience,
@@ -52,10 +57,21 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
 
         var rebound = await ExpectMsgAsync<ServerBound>(Patience);
         Assert.Equal(port, ((IPEndPoint)rebound.LocalAddress).Port);
-        Assert.NotEqual(listener, await FindListener());
+        Assert.NotEqual(listener, await FindListener(transport));
 
-        // The old connection died with its listener: its client sees the end, and it is not counted.
-        Assert.True(await before.ReadsEndAsync(cancel.Token));
+        if (transport == TransportKind.AkkaIo)
+        {
+            // The old connection died with its listener: its client sees the end, and it is not counted.
+            Assert.True(await before.ReadsEndAsync(cancel.Token));
+        }
+        else
+        {
+            // The old connection never depended on the listener.
+            await before.SendAsync("Bob\nexit\n", cancel.Token);
+            Assert.Equal("Hello, Bob!", await before.ReadTextLineAsync(cancel.Token));
+            Assert.True(await before.ReadsEndAsync(cancel.Token));
+        }
+
         await OpenConnectionsBecome(server, 0);
 
         await using (var after = await LineClient.ConnectAsync(port, cancel.Token))
@@ -69,10 +85,12 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
         await OpenConnectionsBecome(server, 0);
     }
 
-    private async Task<IActorRef> FindListener()
+    private async Task<IActorRef> FindListener(TransportKind transport)
     {
-        // Akka.IO 1.5.74 names its listeners /system/IO-TCP/tcp-listener-N; this system has one.
-        var identity = await Sys.ActorSelection("/system/IO-TCP/*").Ask<ActorIdentity>(new Identify(null), Patience);
+        // Akka.IO 1.5.74 names its listeners /system/IO-TCP/tcp-listener-N; the direct transport's
+        // is the server's child listener-N. Either way this system has one.
+        var path = transport == TransportKind.AkkaIo ? "/system/IO-TCP/*" : "/user/greeting-server/listener-*";
+        var identity = await Sys.ActorSelection(path).Ask<ActorIdentity>(new Identify(null), Patience);
         return identity.Subject ?? throw new InvalidOperationException("no Akka.IO listener found");
     }
 

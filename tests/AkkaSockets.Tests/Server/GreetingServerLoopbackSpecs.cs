@@ -3,20 +3,33 @@ using System.Net.Sockets;
 using Akka.Actor;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Server;
+using AkkaSockets.Transport;
 using Xunit.Abstractions;
 
 namespace AkkaSockets.Tests.Server;
+
+/// <summary>The loopback specs with each connection actor owning its socket (the default).</summary>
+public sealed class DirectTransportLoopbackSpecs(ITestOutputHelper output) : GreetingServerLoopbackSpecs(output)
+{
+    protected override TransportKind Transport => TransportKind.Direct;
+}
+
+/// <summary>The same specs with Akka.IO's connection actor in front of each socket.</summary>
+public sealed class AkkaIoTransportLoopbackSpecs(ITestOutputHelper output) : GreetingServerLoopbackSpecs(output)
+{
+    protected override TransportKind Transport => TransportKind.AkkaIo;
+}
 
 /// <summary>
 /// The listener and its connections over real sockets on loopback, port 0, real time (Akka.IO
 /// needs it) and a short reply delay. Every wait is for bytes or an answer, bounded by a deadline.
 /// </summary>
-public sealed class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
+public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
-    public GreetingServerLoopbackSpecs(ITestOutputHelper output)
+    protected GreetingServerLoopbackSpecs(ITestOutputHelper output)
         : base("akka.loglevel = WARNING", output)
     {
     }
@@ -302,8 +315,11 @@ public sealed class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("address already in use", failed.Reason);
     }
 
-    private static ServerSettings Settings() => ServerSettings.Default with
+    protected abstract TransportKind Transport { get; }
+
+    private ServerSettings Settings() => ServerSettings.Default with
     {
+        Transport = Transport,
         ReplyDelay = Delay,
         Framing = FramingMode.Chunk,
         IdleTimeout = null,

@@ -260,17 +260,19 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         _matched = 0;
         if (_step < _script.Count)
         {
+            // The deadline is set before the name goes out: the server may answer before
+            // Send returns, and its reply must never meet a deadline older than its request.
+            ExtendDeadline(_session.Timeout);
             _sentAt = Stopwatch.GetTimestamp();
             Send(_script.Request(_step));
-            ExtendDeadline(_session.Timeout);
             return;
         }
 
         // As the tutorial: send exit and close; Close flushes the write before the FIN.
-        Send(_script.Exit);
-        _port!.Close();
         ExtendDeadline(_session.Timeout);
         _phase = Phase.Closing;
+        Send(_script.Exit);
+        _port!.Close();
     }
 
     /// <summary>

@@ -198,9 +198,14 @@ def print_driver_table(results):
     for plan, by_server in results.items():
         base = by_server.get('plain-dotnet')
         for name, r in by_server.items():
-            over = r['p99'] - 1000 if plan != 'throughput' else float('nan')
+            # With no reply delay there is no "minus 1 s", and with 100 connections open the
+            # peak RSS over the connection count is not memory per connection: left blank.
+            if plan == 'throughput':
+                over, kib = f"{'':>8s}", f"{'':>9s}"
+            else:
+                over, kib = f"{r['p99'] - 1000:8.1f}", f"{r['kib_per_conn']:9.2f}"
             print(f"{plan:10s} {name:17s} {r['ok']:6.0f} {r['failed']:5.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                  f"{r['max']:8.1f} {over:8.1f} {r['sessions_per_s']:8.0f} {r['kib_per_conn']:9.2f} {r['server_cpu_s']:6.1f}")
+                  f"{r['max']:8.1f} {over} {r['sessions_per_s']:8.0f} {kib} {r['server_cpu_s']:6.1f}")
         if plan == 'throughput' and base and 'akkasockets' in by_server:
             ratio = by_server['akkasockets']['sessions_per_s'] / base['sessions_per_s']
             print(f"{'':10s}   akkasockets / plain-dotnet throughput: {ratio:.2f}x "

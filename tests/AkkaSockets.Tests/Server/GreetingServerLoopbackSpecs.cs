@@ -156,7 +156,9 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
         var settings = Settings() with
         {
             Framing = FramingMode.Line,
-            ReplyDelay = TimeSpan.FromSeconds(1),
+            // The reply to "two" is due 2 s after the one to "one": the 200 ms drain timeout
+            // comes first even on a machine that stalls for a second.
+            ReplyDelay = TimeSpan.FromSeconds(2),
             DrainTimeout = TimeSpan.FromMilliseconds(200),
         };
         var (server, endPoint) = await StartServerAsync(settings);

@@ -68,8 +68,13 @@ def close(writer, reset=False):
     if reset:
         sock = writer.get_extra_info('socket')
         if sock is not None:
-            # Linger 0: the close sends RST instead of FIN.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            # Linger 0: the close sends RST instead of FIN. When the server has already closed
+            # the connection (a flooder turned away), asyncio may have closed the socket too:
+            # there is nothing left to reset, and that is not an answer from the server.
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            except OSError:
+                pass
     writer.close()
 
 

@@ -59,7 +59,6 @@ public static class ClientCommand
             throw new SettingsException($"{unknown}: unknown option (put names that start with '-' after --)");
     }
 
-    /// <summary>Names from the command line, when given, replace the configured ones.</summary>
     /// <summary>Where and how to connect: the flags `client` and `load` share.</summary>
     internal static void AddConnectionFlags(Command command, FlagConfig flags)
     {
@@ -69,6 +68,7 @@ public static class ClientCommand
         command.Add(flags.Add("--transport", "akkasockets.client.transport", "direct (each session actor owns its socket) or akka-io. [direct]"));
     }
 
+    /// <summary>Names from the command line, when given, replace the configured ones.</summary>
     internal static ClientSettings WithNames(ClientSettings settings, string[]? names, string label) =>
         names is { Length: > 0 }
             ? settings with { Names = ClientSettings.ValidateNames(names, label, settings.Framing) }

@@ -27,10 +27,7 @@ public sealed class ChildGroups
         group.Tell(new StartChild(props));
     }
 
-    public void TellAll(object message)
-    {
-        TellGroups(new TellChildren(message));
-    }
+    public void TellAll(object message) => TellGroups(new TellChildren(message));
 
     public void StopAll() => TellGroups(StopChildren.Instance);
 

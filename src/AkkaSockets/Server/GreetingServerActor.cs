@@ -123,12 +123,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         switch (message)
         {
             case SocketAccepted accepted:
-                SocketPort.Reject(accepted.Socket, _busy);
-                _rejected++;
+                Reject(accepted);
                 break;
             case Tcp.Connected:
-                Context.ActorOf(RejectConnectionActor.Props(Sender, _busy));
-                _rejected++;
+                Reject(Sender);
                 break;
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
@@ -267,8 +265,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         if (_open >= _settings.MaxConnections)
         {
-            _rejected++;
-            SocketPort.Reject(accepted.Socket, _busy);
+            Reject(accepted);
             return;
         }
 
@@ -291,12 +288,25 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         if (_open >= _settings.MaxConnections)
         {
-            _rejected++;
-            Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
+            Reject(connection);
             return;
         }
 
         Start(ConnectionActor.Props(connection, remote, _settings));
+    }
+
+    /// <summary>"Server busy", then close: the direct transport's socket, without an actor.</summary>
+    private void Reject(SocketAccepted accepted)
+    {
+        _rejected++;
+        SocketPort.Reject(accepted.Socket, _busy);
+    }
+
+    /// <summary>"Server busy", then close: an Akka.IO connection, through a short-lived actor.</summary>
+    private void Reject(IActorRef connection)
+    {
+        _rejected++;
+        Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
     }
 
     private void Start(Props props)

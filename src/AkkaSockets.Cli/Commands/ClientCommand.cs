@@ -2,8 +2,8 @@ using System.CommandLine;
 using Akka.Actor;
 using AkkaSockets.Cli.Hosting;
 using AkkaSockets.Cli.Rendering;
-using AkkaSockets.Client;
-using AkkaSockets.Configuration;
+using AkkaSockets.Actors.Client;
+using AkkaSockets.Actors.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

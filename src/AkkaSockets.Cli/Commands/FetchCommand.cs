@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using AkkaSockets.Cli.Rendering;
-using AkkaSockets.Configuration;
-using AkkaSockets.Http;
+using AkkaSockets.Actors.Configuration;
+using AkkaSockets.Actors.Http;
 using AkkaSockets.Protocol.Http;
 
 namespace AkkaSockets.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Akka.Configuration;
-using AkkaSockets.Configuration;
+using AkkaSockets.Actors.Configuration;
 
 namespace AkkaSockets.Cli.Commands;
 

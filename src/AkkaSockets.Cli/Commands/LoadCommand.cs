@@ -6,8 +6,8 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaSockets.Cli.Hosting;
 using AkkaSockets.Cli.Rendering;
-using AkkaSockets.Client;
-using AkkaSockets.Configuration;
+using AkkaSockets.Actors.Client;
+using AkkaSockets.Actors.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaSockets.Cli.Hosting;
-using AkkaSockets.Configuration;
-using AkkaSockets.Server;
+using AkkaSockets.Actors.Configuration;
+using AkkaSockets.Actors.Server;
+using AkkaSockets.Actors.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -5,7 +5,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using AkkaSockets.Cli.Rendering;
-using AkkaSockets.Server;
+using AkkaSockets.Actors.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

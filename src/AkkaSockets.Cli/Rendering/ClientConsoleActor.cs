@@ -1,5 +1,5 @@
 using Akka.Actor;
-using AkkaSockets.Client;
+using AkkaSockets.Actors.Client;
 
 namespace AkkaSockets.Cli.Rendering;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using AkkaSockets.Cli.Commands;
-using AkkaSockets.Http;
+using AkkaSockets.Actors.Http;
 
 namespace AkkaSockets.Cli.Rendering;
 

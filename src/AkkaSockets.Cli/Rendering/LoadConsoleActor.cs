@@ -1,6 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
-using AkkaSockets.Client;
+using AkkaSockets.Actors.Client;
 
 namespace AkkaSockets.Cli.Rendering;
 

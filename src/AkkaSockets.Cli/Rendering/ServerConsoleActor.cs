@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
-using AkkaSockets.Server;
+using AkkaSockets.Actors.Server;
+using AkkaSockets.Actors.Transport;
 
 namespace AkkaSockets.Cli.Rendering;
 
@@ -38,8 +39,8 @@ public sealed class ServerConsoleActor : UntypedActor
         events.Subscribe(Self, typeof(ServerBound));
         if (_quiet)
             return;
-        events.Subscribe(Self, typeof(ConnectionAccepted));
-        events.Subscribe(Self, typeof(ConnectionClosed));
+        events.Subscribe(Self, typeof(ClientAccepted));
+        events.Subscribe(Self, typeof(ClientClosed));
     }
 
     protected override void OnReceive(object message)
@@ -50,10 +51,10 @@ public sealed class ServerConsoleActor : UntypedActor
                 _out.WriteLine($"Listening on {EndPoints.Format(bound.LocalAddress)}");
                 _out.WriteLine("Waiting for connection...");
                 break;
-            case ConnectionAccepted accepted:
+            case ClientAccepted accepted:
                 _out.WriteLine($"Accept new connection from {EndPoints.Format(accepted.Remote)}...");
                 break;
-            case ConnectionClosed closed:
+            case ClientClosed closed:
                 _out.WriteLine($"Connection from {EndPoints.Format(closed.Remote)} closed.");
                 break;
             case Flush:

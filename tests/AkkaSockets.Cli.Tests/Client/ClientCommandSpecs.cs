@@ -1,5 +1,5 @@
 using System.Net;
-using AkkaSockets.Tests.Client;
+using AkkaSockets.Actors.Tests.Client;
 
 namespace AkkaSockets.Cli.Tests.Client;
 

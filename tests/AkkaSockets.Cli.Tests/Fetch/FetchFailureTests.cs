@@ -1,5 +1,5 @@
 using AkkaSockets.Cli.Commands;
-using AkkaSockets.Tests.Http;
+using AkkaSockets.Actors.Tests.Http;
 
 namespace AkkaSockets.Cli.Tests.Fetch;
 

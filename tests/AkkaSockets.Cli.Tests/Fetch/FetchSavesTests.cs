@@ -1,4 +1,4 @@
-using AkkaSockets.Tests.Http;
+using AkkaSockets.Actors.Tests.Http;
 
 namespace AkkaSockets.Cli.Tests.Fetch;
 

@@ -1,6 +1,6 @@
 using AkkaSockets.Cli.Commands;
 using AkkaSockets.Cli.Tests.Fetch;
-using AkkaSockets.Tests.Http;
+using AkkaSockets.Actors.Tests.Http;
 using Xunit.Abstractions;
 
 namespace AkkaSockets.Cli.Tests.Hardening;

@@ -1,0 +1,425 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using Akka.IO;
+using AkkaSockets.Actors.Dispatch;
+using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Actors.Transport;
+
+namespace AkkaSockets.Actors.Client;
+
+/// <summary>
+/// One session of the tutorial's client: connect, read the welcome, send each name and wait
+/// for its whole reply, then send <c>exit</c> and close. TCP may split or merge what the server
+/// wrote, so received bytes are matched against the bytes expected next (the welcome is exactly
+/// <c>Welcome!</c>, the reply to NAME exactly <c>Hello, NAME!</c>): a step completes only when
+/// its last byte has arrived, and bytes beyond it already belong to the next step.
+/// Reports to its observer; it never prints. Talks through an <see cref="IConnectionPort"/>:
+/// its own socket (direct) or Akka.IO's connection actor.
+/// </summary>
+public sealed class GreetingClientActor : UntypedActor, IWithTimers
+{
+    // One key for connect, welcome, each reply and the close.
+    private static readonly object DeadlineKey = new();
+    private const int WelcomeStep = -1;
+    private const int MaxShownBytes = 48;
+
+    // The most one direct read takes: a whole reply to the longest name fits. The buffer is
+    // pooled and held only during the read.
+    private const int ReadBytes = 4096;
+
+    private static readonly string BusyText =
+        Encoding.UTF8.GetString(GreetingProtocol.ServerBusy(Protocol.Framing.FramingMode.Chunk));
+
+    private readonly ClientSession _session;
+    private readonly GreetingScript _script;
+    private readonly int _id;
+    private readonly IActorRef _observer;
+    private readonly long[] _latencyMicros;
+
+    private SocketConnect? _connect;
+    private IConnectionPort? _port;
+    private int _step = WelcomeStep;
+    private int _matched;
+    private long _sentAt;
+    private DateTimeOffset _deadline;
+    private DateTimeOffset _timerDue;
+    private bool _connectionClosed;
+    private bool _reported;
+    private Phase _phase = Phase.Connecting;
+
+    public GreetingClientActor(ClientSession session, int id, IActorRef observer)
+    {
+        _session = session;
+        _script = session.Script;
+        _id = id;
+        _observer = observer;
+        _latencyMicros = new long[_script.Count];
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ClientSession session, int id, IActorRef observer) =>
+        DelegateProducer<GreetingClientActor>.Props(() => new GreetingClientActor(session, id, observer));
+
+    protected override void PreStart()
+    {
+        // Our own deadline rather than Connect's timeout: Akka.IO's failure carries no cause to
+        // tell a timeout from a refusal, and the direct connect has no timeout at all.
+        ExtendDeadline(_session.ConnectTimeout);
+        if (_session.Transport == TransportKind.AkkaIo)
+        {
+            // The outgoing connection watches us and dies with us.
+            Context.System.Tcp().Tell(new Tcp.Connect(_session.Remote));
+            return;
+        }
+
+        try
+        {
+            _connect = SocketConnect.Start(_session.Remote, Self);
+        }
+        catch (SocketException e)
+        {
+            Fail(ClassifyConnectFailure(e), DescribeConnectFailure(e));
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        // A phase field, not Become: Akka 1.5.74 gives an actor's second behaviour a full state
+        // object (two dictionaries, a set and a stack), a few hundred bytes for every session.
+        switch (_phase)
+        {
+            case Phase.Conversing:
+                Conversing(message);
+                return;
+            case Phase.Closing:
+                Closing(message);
+                return;
+        }
+
+        Connecting(message);
+    }
+
+    private void Connecting(object message)
+    {
+        switch (message)
+        {
+            case ConnectDone:
+                OnConnectDone();
+                break;
+            case Tcp.Connected connected:
+                // Not watched: Akka.IO always sends a ConnectionClosed event, and the deadline
+                // covers a connection that vanishes; watching would cost every session two
+                // system messages and watch-set updates on both sides.
+                Connected(new AkkaIoPort(Sender), connected.RemoteAddress);
+                break;
+            case Tcp.CommandFailed failed:
+                var cause = failed.Cause.HasValue ? failed.Cause.Value : null;
+                Fail(ClassifyConnectFailure(cause), DescribeConnectFailure(cause));
+                break;
+            case Deadline when !DeadlinePassed():
+                break;
+            case Deadline:
+                Fail(SessionFailure.Timeout, $"no connection within {Format(_session.ConnectTimeout)}");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnConnectDone()
+    {
+        var connect = _connect!;
+        _connect = null;
+        var socket = connect.Take(out var error);
+        if (socket is null)
+        {
+            var cause = new SocketException((int)error);
+            Fail(ClassifyConnectFailure(cause), DescribeConnectFailure(cause));
+            return;
+        }
+
+        SocketPort port;
+        EndPoint remote;
+        try
+        {
+            remote = socket.RemoteEndPoint ?? _session.Remote;
+            port = new SocketPort(socket, ReadBytes, pullMode: false);
+        }
+        catch (SocketException e)
+        {
+            // Reset between the connect and now.
+            socket.Dispose();
+            Fail(SessionFailure.Error, e.Message);
+            return;
+        }
+
+        Connected(port, remote);
+    }
+
+    private void Connected(IConnectionPort port, EndPoint remote)
+    {
+        _port = port;
+        // Reads start here (direct) or are buffered by Akka.IO until now.
+        port.Register(Self, keepOpenOnPeerClosed: false);
+        _observer.Tell(new SessionConnected(_id, remote));
+        ExtendDeadline(_session.Timeout);
+        _phase = Phase.Conversing;
+    }
+
+    private void Conversing(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received received:
+                OnReceived(received.Data);
+                break;
+            case Deadline when !DeadlinePassed():
+                break;
+            case Deadline:
+                Fail(SessionFailure.Timeout, _step == WelcomeStep
+                    ? $"no welcome within {Format(_session.Timeout)}"
+                    : $"no reply to '{_script.Names[_step]}' within {Format(_session.Timeout)}");
+                break;
+            case Tcp.ConnectionClosed closed:
+                _connectionClosed = true;
+                Fail(SessionFailure.ClosedEarly, $"the server closed the connection {Waiting()}{Partial()} ({Describe(closed)})");
+                break;
+            case Tcp.CommandFailed failed:
+                Fail(SessionFailure.Error, $"could not send: {failed.CauseString}");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Closing(object message)
+    {
+        switch (message)
+        {
+            case Tcp.ConnectionClosed:
+                _connectionClosed = true;
+                Complete();
+                break;
+            case Deadline when !DeadlinePassed():
+                break;
+            case Deadline:
+                // exit was sent and every reply arrived: a slow close does not undo that.
+                Complete();
+                break;
+            default:
+                // Bytes after the last reply, or a failed close: the conversation is over.
+                break;
+        }
+    }
+
+    private void OnReceived(ByteString data)
+    {
+        var bytes = data.ToReadOnlySpan();
+        while (!bytes.IsEmpty && _step < _script.Count)
+        {
+            var expected = _script.Expected(_step);
+            var wanted = expected.AsSpan(_matched);
+            var take = Math.Min(wanted.Length, bytes.Length);
+            var mismatch = bytes[..take].CommonPrefixLength(wanted[..take]);
+            if (mismatch < take)
+            {
+                FailUnexpected(expected, bytes);
+                return;
+            }
+
+            _matched += take;
+            bytes = bytes[take..];
+            if (_matched == expected.Length)
+                StepCompleted();
+        }
+    }
+
+    private void StepCompleted()
+    {
+        if (_step == WelcomeStep)
+        {
+            if (_session.ReportEachStep)
+                _observer.Tell(new WelcomeReceived(_id, _script.ExpectedText(WelcomeStep)));
+        }
+        else
+        {
+            var latency = Stopwatch.GetElapsedTime(_sentAt);
+            _latencyMicros[_step] = latency.Ticks / TimeSpan.TicksPerMicrosecond;
+            if (_session.ReportEachStep)
+                _observer.Tell(new ReplyReceived(_id, _step, _script.ExpectedText(_step), latency));
+        }
+
+        _step++;
+        _matched = 0;
+        if (_step < _script.Count)
+        {
+            // The deadline is set before the name goes out: the server may answer before
+            // Send returns, and its reply must never meet a deadline older than its request.
+            ExtendDeadline(_session.Timeout);
+            _sentAt = Stopwatch.GetTimestamp();
+            Send(_script.Request(_step));
+            return;
+        }
+
+        // As the tutorial: send exit and close; Close flushes the write before the FIN.
+        ExtendDeadline(_session.Timeout);
+        _phase = Phase.Closing;
+        Send(_script.Exit);
+        _port!.Close();
+    }
+
+    /// <summary>
+    /// Moves the deadline without restarting the timer when the timer is due no later than
+    /// the new deadline: it re-arms itself for the rest when it fires early. A restarted timer
+    /// stays in the scheduler until its original time, so restarting at every step would keep
+    /// five timer registrations alive per session instead of one.
+    /// </summary>
+    private void ExtendDeadline(TimeSpan span)
+    {
+        var now = Context.System.Scheduler.Now;
+        _deadline = now + span;
+        if (Timers.IsTimerActive(DeadlineKey) && _timerDue <= _deadline)
+            return;
+        _timerDue = _deadline;
+        Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, span);
+    }
+
+    /// <summary>True when the deadline has passed; otherwise re-arms the timer for the rest.</summary>
+    private bool DeadlinePassed()
+    {
+        var remaining = _deadline - Context.System.Scheduler.Now;
+        if (remaining <= TimeSpan.Zero)
+            return true;
+        _timerDue = _deadline;
+        Timers.StartSingleTimer(DeadlineKey, Deadline.Instance, remaining);
+        return false;
+    }
+
+    private void Send(byte[] bytes) => _port!.Write(bytes, ack: null);
+
+    private void FailUnexpected(byte[] expected, ReadOnlySpan<byte> rest)
+    {
+        var got = Encoding.UTF8.GetString([.. expected.AsSpan(0, _matched), .. rest[..Math.Min(rest.Length, MaxShownBytes)]]);
+        var wanted = Encoding.UTF8.GetString(expected).TrimEnd('\r', '\n');
+        var text = got.TrimEnd('\r', '\n');
+        if (_step == WelcomeStep && text.Length > 0
+            && (BusyText.StartsWith(text, StringComparison.Ordinal) || text.StartsWith(BusyText, StringComparison.Ordinal)))
+        {
+            Fail(SessionFailure.ServerBusy, "the server is busy (too many connections)");
+            return;
+        }
+
+        Fail(SessionFailure.UnexpectedReply, $"expected '{wanted}' but received '{Printable(got)}'");
+    }
+
+    private void Fail(SessionFailure cause, string detail)
+    {
+        if (_reported)
+            return;
+        _reported = true;
+        _observer.Tell(new SessionFailed(_id, cause, detail, _port is not null, Latencies()));
+        Context.Stop(Self);
+    }
+
+    private void Complete()
+    {
+        if (!_reported)
+        {
+            _reported = true;
+            _observer.Tell(new SessionCompleted(_id, Latencies()));
+        }
+
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        // Stopped while connecting (the deadline, or from outside): the socket must not outlive us.
+        _connect?.Abandon();
+        _connect = null;
+        if (_port is not null && !_connectionClosed)
+            _port.Abort();
+        // Stopped from outside (a load run's cap, or shutdown): still exactly one outcome.
+        if (!_reported)
+        {
+            _reported = true;
+            _observer.Tell(new SessionFailed(_id, SessionFailure.Cancelled, "stopped before it finished", _port is not null, Latencies()));
+        }
+    }
+
+    private ImmutableArray<long> Latencies()
+    {
+        var done = Math.Clamp(_step, 0, _script.Count);
+        return ImmutableArray.Create(_latencyMicros, 0, done);
+    }
+
+    private string Waiting() => _step == WelcomeStep
+        ? "before the welcome"
+        : $"while waiting for the reply to '{_script.Names[_step]}'";
+
+    private string Partial() => _matched == 0
+        ? string.Empty
+        : $" after a partial '{Printable(Encoding.UTF8.GetString(_script.Expected(_step), 0, _matched))}'";
+
+    private static string Describe(Tcp.ConnectionClosed closed) => closed switch
+    {
+        { IsErrorClosed: true } => $"error: {closed.Cause}",
+        { IsAborted: true } => "reset",
+        { IsPeerClosed: true } => "end of stream",
+        _ => "closed",
+    };
+
+    public static SessionFailure ClassifyConnectFailure(Exception? cause) => cause switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => SessionFailure.Refused,
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
+            SessionFailure.UnknownHost,
+        SocketException { SocketErrorCode: SocketError.TimedOut } => SessionFailure.Timeout,
+        // Akka.IO 1.5.74 reports a failed connect to an IP address only as "finishConnect never
+        // returned true", without the socket error; on a reachable host that means refused.
+        ConnectException => SessionFailure.Refused,
+        { InnerException: { } inner } => ClassifyConnectFailure(inner),
+        _ => SessionFailure.Error,
+    };
+
+    private static string DescribeConnectFailure(Exception? cause) => cause switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "unknown host",
+        SocketException { SocketErrorCode: SocketError.TryAgain } => "name resolution failed (try again later)",
+        SocketException s => s.Message,
+        ConnectException => "connection refused (nothing listening there, or unreachable)",
+        { InnerException: { } inner } => DescribeConnectFailure(inner),
+        null => "could not connect",
+        _ => cause.Message,
+    };
+
+    private static string Printable(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+            builder.Append(char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString());
+        return builder.ToString();
+    }
+
+    private static string Format(TimeSpan value) => Configuration.Units.Format(value);
+
+    private sealed class Deadline
+    {
+        public static readonly Deadline Instance = new();
+    }
+
+    private enum Phase
+    {
+        Connecting,
+        Conversing,
+        Closing,
+    }
+}

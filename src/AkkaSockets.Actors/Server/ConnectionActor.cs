@@ -1,0 +1,357 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using AkkaSockets.Actors.Dispatch;
+using AkkaSockets.Protocol.Framing;
+using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Actors.Transport;
+
+namespace AkkaSockets.Actors.Server;
+
+/// <summary>
+/// One client of the greeting server. Reads in pull mode, decodes messages into a bounded
+/// queue, answers them one at a time after the reply delay (a timer, never a sleep), and keeps
+/// one acknowledged write in flight, so a peer that stops reading stops the connection reading.
+/// </summary>
+public sealed class ConnectionActor : UntypedActor, IWithTimers
+{
+    // Transports only read the bytes they send, so every connection can share one greeting array.
+    private static readonly byte[] ChunkGreeting = GreetingProtocol.Greeting(FramingMode.Chunk);
+    private static readonly byte[] LineGreeting = GreetingProtocol.Greeting(FramingMode.Line);
+
+    private static readonly object ReplyTimerKey = new();
+    private static readonly object IdleTimerKey = new();
+    private static readonly object CloseTimerKey = new();
+
+    /// <summary>A graceful close that cannot flush (the peer is not reading) is cut after this.</summary>
+    internal static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(10);
+
+    // Decoding happens inside one message handler, so one scratch list per thread suffices.
+    [ThreadStatic]
+    private static List<byte[]>? _scratch;
+
+    private readonly IConnectionPort _port;
+    private readonly EndPoint _remote;
+    private readonly ServerSettings _settings;
+    private readonly IFrameDecoder _decoder;
+    private readonly Queue<byte[]> _pending = new();
+
+    private bool _writing;
+    private bool _replyDue;
+    private bool _readingSuspended;
+    private bool _peerClosed;
+    private bool _eofDelayStarted;
+    private bool _tooLong;
+    private bool _draining;
+    private bool _connectionClosed;
+    private bool _closing;
+    private DateTimeOffset _lastActivity;
+    private CloseReason _reason = CloseReason.Error;
+
+    public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder)
+    {
+        _port = port;
+        _remote = remote;
+        _settings = settings;
+        _decoder = decoder;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IConnectionPort port, EndPoint remote, ServerSettings settings) =>
+        DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(port, remote, settings, DecoderFor(settings)));
+
+    /// <summary>For a connection behind Akka.IO's connection actor (or a probe playing it).</summary>
+    public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings) =>
+        Props(new AkkaIoPort(connection), remote, settings);
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Publish(new ClientAccepted(_remote));
+        // No DeathWatch on an Akka.IO connection: it always reports its end as a
+        // ClientClosed event, and a watch costs two dictionaries per connection.
+        // Register first: anything sent before it is only buffered by Akka.IO.
+        _port.Register(Self, keepOpenOnPeerClosed: true);
+        Write(_settings.Framing == FramingMode.Line ? LineGreeting : ChunkGreeting);
+        _port.ResumeReading();
+        MarkActivity();
+        if (_settings.IdleTimeout is { } idle)
+            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, idle);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        // A flag, not Become: Akka 1.5.74 gives an actor's second behaviour a full state object
+        // (two dictionaries, a set and a stack), a few hundred bytes for every connection.
+        if (_closing)
+        {
+            Closing(message);
+            return;
+        }
+
+        switch (message)
+        {
+            case Tcp.Received received:
+                OnReceived(received.Data);
+                break;
+            case ReplyDue:
+                OnReplyDue();
+                break;
+            case WriteAck:
+                _writing = false;
+                MarkActivity();
+                Progress();
+                break;
+            case Tcp.PeerClosed:
+                OnPeerClosed();
+                break;
+            case DrainAndClose:
+                _draining = true;
+                Progress();
+                break;
+            case IdleCheck:
+                OnIdleCheck();
+                break;
+            case Tcp.ConnectionClosed closed:
+                _connectionClosed = true;
+                StopWith(closed.IsErrorClosed || closed.IsAborted ? CloseReason.Reset : CloseReason.PeerClosed);
+                break;
+            case Tcp.CommandFailed:
+                StopWith(CloseReason.Error);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Closing(object message)
+    {
+        switch (message)
+        {
+            case Tcp.PeerClosed:
+                // Our own close is still flushing; its Closed comes next.
+                break;
+            case Tcp.ConnectionClosed:
+                _connectionClosed = true;
+                Context.Stop(Self);
+                break;
+            case CloseTimedOut:
+                // The peer never took the last bytes: drop the connection rather than linger.
+                _port.Abort();
+                Context.Stop(Self);
+                break;
+            default:
+                // Late acks, reads and timers of a connection that is closing need nothing.
+                break;
+        }
+    }
+
+    private void OnReceived(ByteString data)
+    {
+        MarkActivity();
+        var decoded = Scratch();
+        Enqueue(decoded, _decoder.Decode(data.ToReadOnlySpan(), decoded));
+        _readingSuspended = true;
+        ResumeReadingIfRoom();
+        Progress();
+    }
+
+    private void OnPeerClosed()
+    {
+        _peerClosed = true;
+        var decoded = Scratch();
+        Enqueue(decoded, _decoder.Complete(decoded));
+        Progress();
+    }
+
+    private static List<byte[]> Scratch()
+    {
+        var scratch = _scratch ??= [];
+        scratch.Clear();
+        return scratch;
+    }
+
+    private void Enqueue(List<byte[]> decoded, DecodeOutcome outcome)
+    {
+        foreach (var message in decoded)
+            _pending.Enqueue(message);
+        decoded.Clear();
+        if (outcome == DecodeOutcome.LineTooLong)
+            _tooLong = true;
+    }
+
+    /// <summary>Starts the next step when nothing is in flight: a reply delay, or the close that is due.</summary>
+    private void Progress()
+    {
+        if (_writing || _replyDue)
+            return;
+
+        if (_pending.Count > 0)
+        {
+            StartReplyDelay();
+        }
+        else if (_tooLong)
+        {
+            Write(GreetingProtocol.LineTooLong(_settings.Framing));
+            BeginClose(CloseReason.TooLarge);
+        }
+        else if (_draining)
+        {
+            BeginClose(CloseReason.Shutdown);
+        }
+        else if (_peerClosed)
+        {
+            // The tutorial sleeps once more before its recv() sees the end of stream.
+            if (_eofDelayStarted)
+            {
+                BeginClose(CloseReason.PeerClosed);
+            }
+            else
+            {
+                _eofDelayStarted = true;
+                StartReplyDelay();
+            }
+        }
+    }
+
+    private void StartReplyDelay()
+    {
+        _replyDue = true;
+        if (_settings.ReplyDelay <= TimeSpan.Zero)
+            OnReplyDue();
+        else
+            Timers.StartSingleTimer(ReplyTimerKey, ReplyDue.Instance, _settings.ReplyDelay);
+    }
+
+    private void OnReplyDue()
+    {
+        _replyDue = false;
+        if (!_pending.TryDequeue(out var message))
+        {
+            Progress();
+            return;
+        }
+
+        if (GreetingProtocol.IsExit(message))
+        {
+            BeginClose(CloseReason.Exit);
+            return;
+        }
+
+        Write(GreetingProtocol.Reply(message, _settings.Framing));
+        ResumeReadingIfRoom();
+    }
+
+    private void OnIdleCheck()
+    {
+        if (_settings.IdleTimeout is not { } idle)
+            return;
+
+        var quiet = Context.System.Scheduler.Now - _lastActivity;
+        // Waiting out our own reply delay is not idleness.
+        if (_replyDue || quiet < idle)
+        {
+            var remaining = _replyDue ? idle : idle - quiet;
+            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, remaining);
+            return;
+        }
+
+        BeginClose(CloseReason.IdleTimeout);
+    }
+
+    private void ResumeReadingIfRoom()
+    {
+        if (_readingSuspended && !_tooLong && !_peerClosed && !_draining
+            && _pending.Count < _settings.MaxPendingMessages)
+        {
+            _readingSuspended = false;
+            _port.ResumeReading();
+        }
+    }
+
+    private void Write(byte[] bytes)
+    {
+        _writing = true;
+        _port.Write(bytes, WriteAck.Instance);
+    }
+
+    private void MarkActivity()
+    {
+        if (_settings.IdleTimeout is not null)
+            _lastActivity = Context.System.Scheduler.Now;
+    }
+
+    /// <summary>Graceful close: the transport sends FIN after the pending writes.</summary>
+    private void BeginClose(CloseReason reason)
+    {
+        _reason = reason;
+        _pending.Clear();
+        Timers.CancelAll();
+        _port.Close();
+        Timers.StartSingleTimer(CloseTimerKey, CloseTimedOut.Instance, CloseLinger);
+        _closing = true;
+    }
+
+    private void StopWith(CloseReason reason)
+    {
+        _reason = reason;
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        if (!_connectionClosed)
+            _port.Abort();
+
+        // The system's level decides; a logging adapter is only built when it will be used.
+        if (Context.System.Log.IsDebugEnabled)
+            Context.GetLogger().Debug("Connection from {0} closed: {1}", EndPoints.Format(_remote), _reason.ToText());
+        Context.System.EventStream.Publish(new ClientClosed(_remote, _reason));
+        // Cheaper than the listener watching every connection.
+        Context.Parent.Tell(ConnectionStopped.Instance, Self);
+    }
+
+    private sealed class ReplyDue
+    {
+        public static readonly ReplyDue Instance = new();
+    }
+
+    private sealed class IdleCheck
+    {
+        public static readonly IdleCheck Instance = new();
+    }
+
+    private sealed class CloseTimedOut
+    {
+        public static readonly CloseTimedOut Instance = new();
+    }
+
+    /// <summary>The write acknowledgement: the bytes were handed to the kernel.</summary>
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private static IFrameDecoder DecoderFor(ServerSettings settings) =>
+        settings.Framing == FramingMode.Chunk
+            ? SharedChunkDecoders.For(settings.MaxFrameBytes)
+            : new LineDecoder(settings.MaxFrameBytes);
+
+    private static class SharedChunkDecoders
+    {
+        private static ChunkDecoder? _last;
+
+        // The chunk decoder is stateless: all connections of a server share one.
+        public static ChunkDecoder For(int maxFrameBytes)
+        {
+            var last = _last;
+            if (last is not null && last.MaxFrameBytes == maxFrameBytes)
+                return last;
+            last = new ChunkDecoder(maxFrameBytes);
+            _last = last;
+            return last;
+        }
+    }
+}

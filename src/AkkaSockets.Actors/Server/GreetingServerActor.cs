@@ -1,0 +1,380 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using AkkaSockets.Actors.Dispatch;
+using AkkaSockets.Protocol.Greeting;
+using AkkaSockets.Actors.Transport;
+
+namespace AkkaSockets.Actors.Server;
+
+/// <summary>
+/// The listener: binds (through a <see cref="SocketListenerActor"/>, or Akka.IO in pull mode)
+/// and gives every accepted client its own <see cref="ConnectionActor"/>. Enforces
+/// max-connections, re-binds if the listening socket dies, and on shutdown stops accepting,
+/// then lets every connection drain.
+/// </summary>
+public sealed class GreetingServerActor : UntypedActor, IWithTimers
+{
+    private static readonly object DrainTimerKey = new();
+    private static readonly object RebindTimerKey = new();
+    private static readonly TimeSpan RebindBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly ServerSettings _settings;
+    private readonly IPEndPoint _bindAddress;
+    private readonly byte[] _busy;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _boundWaiters = [];
+    // Connection actors live under these, created as needed and used in turn.
+    private readonly ChildGroups _groups = new(128, "connections");
+    private int _open;
+    private bool _drainCut;
+
+    private object? _bindResult;
+    private IPEndPoint? _boundAddress;
+    private bool _rebinding;
+    private IActorRef? _listener;
+    private IActorRef? _drainRequester;
+    private int _drainAborted;
+    private int _peakOpen;
+    private long _accepted;
+    private long _rejected;
+    private int _listenerGeneration;
+
+    public GreetingServerActor(ServerSettings settings, IPEndPoint bindAddress)
+    {
+        _settings = settings;
+        _bindAddress = bindAddress;
+        _busy = GreetingProtocol.ServerBusy(settings.Framing);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ServerSettings settings, IPEndPoint bindAddress) =>
+        Akka.Actor.Props.Create<GreetingServerActor>(settings, bindAddress);
+
+    // A connection actor that throws is stopped (its PostStop aborts the socket), never restarted:
+    // a restarted actor would have lost its registration with the connection.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart() => Bind();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Bound bound:
+                _listener = Sender;
+                _rebinding = false;
+                _boundAddress = bound.LocalAddress as IPEndPoint;
+                Context.Watch(_listener);
+                var result = new ServerBound(bound.LocalAddress);
+                Context.System.EventStream.Publish(result);
+                AnswerBound(result);
+                Become(Listening);
+                break;
+            case Tcp.CommandFailed failed:
+                OnBindFailed(failed);
+                break;
+            case RetryBind:
+                Bind();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Listening(object message)
+    {
+        switch (message)
+        {
+            case SocketAccepted accepted:
+                Accept(accepted);
+                break;
+            case Tcp.Connected connected:
+                Accept(Sender, connected.RemoteAddress);
+                break;
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(ListenAddress));
+                _listener = null;
+                _bindResult = null;
+                _rebinding = true;
+                StopOrphanedConnections();
+                Become(OnReceive);
+                Bind();
+                break;
+            case StopAccepting:
+                // Akka.IO stops every accepted connection when its listener unbinds (they are
+                // its children), so the socket stays bound until the drain is over; meanwhile
+                // newcomers get "Server busy" and are closed at once.
+                Sender.Tell(AcceptingStopped.Instance);
+                Become(Refusing);
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Refusing(object message)
+    {
+        switch (message)
+        {
+            case SocketAccepted accepted:
+                Reject(accepted);
+                break;
+            case Tcp.Connected:
+                Reject(Sender);
+                break;
+            case StopAccepting:
+                Sender.Tell(AcceptingStopped.Instance);
+                break;
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _listener = null;
+                StopOrphanedConnections();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Akka.IO's connections are children of its listener and died with it. Each usually hears
+    /// Aborted, but one accepted a moment before the listener died may never have registered, and
+    /// its actor would wait for input that cannot come (for ever with idle-timeout off).
+    /// </summary>
+    private void StopOrphanedConnections()
+    {
+        // The direct transport's connections own their sockets and outlive the listener.
+        if (_settings.Transport != TransportKind.AkkaIo)
+            return;
+        _groups.StopAll();
+    }
+
+    private void Unbinding(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Unbound:
+            case Terminated t when t.ActorRef.Equals(_listener):
+                _listener = null;
+                FinishDrain();
+                break;
+            case Tcp.Connected:
+                break;
+            case SocketAccepted accepted:
+                accepted.Socket.Dispose();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void HandleCommon(object message)
+    {
+        switch (message)
+        {
+            case AwaitBound:
+                if (_bindResult is null)
+                    _boundWaiters.Add(Sender);
+                else
+                    Sender.Tell(_bindResult);
+                break;
+            case GetServerStats:
+                Sender.Tell(new ServerStats(_open, _peakOpen, _accepted, _rejected));
+                break;
+            case ConnectionStopped:
+                _open--;
+                UnbindIfDrained();
+                break;
+            case StopAccepting:
+                Sender.Tell(AcceptingStopped.Instance);
+                Become(Refusing);
+                break;
+            case DrainConnections:
+                _drainRequester = Sender;
+                Become(Refusing);
+                _groups.TellAll(DrainAndClose.Instance);
+                Timers.StartSingleTimer(DrainTimerKey, DrainDeadline.Instance, _settings.DrainTimeout);
+                UnbindIfDrained();
+                break;
+            case DrainDeadline:
+                _drainAborted = _open;
+                _log.Warning("Drain timeout: closing {0} connections that had not finished", _drainAborted);
+                _groups.StopAll();
+                _drainCut = true;
+                UnbindIfDrained();
+                break;
+            case Tcp.CommandFailed failed:
+                _log.Warning("Akka.IO command failed: {0}", failed.Cmd);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void UnbindIfDrained()
+    {
+        if (_drainRequester is null || (_open > 0 && !_drainCut))
+            return;
+        Timers.Cancel(DrainTimerKey);
+        if (_listener is null)
+        {
+            FinishDrain();
+            return;
+        }
+
+        _listener.Tell(Tcp.Unbind.Instance);
+        Become(Unbinding);
+    }
+
+    private void FinishDrain()
+    {
+        _drainRequester?.Tell(new ConnectionsDrained(_drainAborted));
+        _drainRequester = null;
+        Become(Unbound);
+    }
+
+    private void Unbound(object message)
+    {
+        switch (message)
+        {
+            case DrainConnections:
+                Sender.Tell(new ConnectionsDrained(0));
+                break;
+            case StopAccepting:
+                Sender.Tell(AcceptingStopped.Instance);
+                break;
+            case Tcp.Connected or Tcp.Unbound or Terminated:
+                break;
+            case SocketAccepted accepted:
+                accepted.Socket.Dispose();
+                break;
+            default:
+                HandleCommon(message);
+                break;
+        }
+    }
+
+    private void Accept(SocketAccepted accepted)
+    {
+        if (_open >= _settings.MaxConnections)
+        {
+            Reject(accepted);
+            return;
+        }
+
+        SocketPort port;
+        try
+        {
+            port = new SocketPort(accepted.Socket, _settings.ReadBytes, pullMode: true);
+        }
+        catch (SocketException)
+        {
+            // Reset before we got to it.
+            accepted.Socket.Dispose();
+            return;
+        }
+
+        Start(ConnectionActor.Props(port, accepted.Remote, _settings));
+    }
+
+    private void Accept(IActorRef connection, EndPoint remote)
+    {
+        if (_open >= _settings.MaxConnections)
+        {
+            Reject(connection);
+            return;
+        }
+
+        Start(ConnectionActor.Props(connection, remote, _settings));
+    }
+
+    /// <summary>"Server busy", then close: the direct transport's socket, without an actor.</summary>
+    private void Reject(SocketAccepted accepted)
+    {
+        _rejected++;
+        SocketPort.Reject(accepted.Socket, _busy);
+    }
+
+    /// <summary>"Server busy", then close: an Akka.IO connection, through a short-lived actor.</summary>
+    private void Reject(IActorRef connection)
+    {
+        _rejected++;
+        Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
+    }
+
+    private void Start(Props props)
+    {
+        _groups.Start(Context, props);
+        _open++;
+        _accepted++;
+        if (_open > _peakOpen)
+            _peakOpen = _open;
+    }
+
+    /// <summary>Once bound, the port actually bound: a re-bind after port 0 must come back on the same port.</summary>
+    private IPEndPoint ListenAddress => _boundAddress ?? _bindAddress;
+
+    private void Bind()
+    {
+        var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
+            ? new Inet.SocketOption[] { DualModeOption.Instance }
+            : [];
+        var bind = new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true);
+        if (_settings.Transport == TransportKind.Direct)
+            Context.ActorOf(SocketListenerActor.Props(bind), $"listener-{++_listenerGeneration}");
+        else
+            Context.System.Tcp().Tell(bind);
+    }
+
+    private void OnBindFailed(Tcp.CommandFailed failed)
+    {
+        var reason = DescribeBindFailure(failed.Cause.HasValue ? failed.Cause.Value : null);
+        if (_rebinding)
+        {
+            // Re-binding after the socket died: keep trying, the port may come back.
+            _log.Error("Cannot listen on {0}: {1}; retrying", EndPoints.Format(ListenAddress), reason);
+            Timers.StartSingleTimer(RebindTimerKey, RetryBind.Instance, RebindBackoff);
+            return;
+        }
+
+        var result = new BindFailed(_bindAddress, reason);
+        Context.System.EventStream.Publish(result);
+        AnswerBound(result);
+    }
+
+    private void AnswerBound(object result)
+    {
+        _bindResult = result;
+        foreach (var waiter in _boundWaiters)
+            waiter.Tell(result);
+        _boundWaiters.Clear();
+    }
+
+    public static string DescribeBindFailure(Exception? cause) => cause switch
+    {
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => "address already in use",
+        SocketException { SocketErrorCode: SocketError.AccessDenied } => "permission denied",
+        SocketException { SocketErrorCode: SocketError.AddressNotAvailable } => "address not available",
+        SocketException s => s.Message,
+        { InnerException: SocketException inner } => DescribeBindFailure(inner),
+        null => "bind failed",
+        _ => cause.Message,
+    };
+
+    private sealed class DrainDeadline
+    {
+        public static readonly DrainDeadline Instance = new();
+    }
+
+    private sealed class RetryBind
+    {
+        public static readonly RetryBind Instance = new();
+    }
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace AkkaSockets.Actors.Transport;
+
+/// <summary>
+/// The listening socket of the direct transport. Speaks to its parent as Akka.IO's listener
+/// does (<see cref="Tcp.Bound"/>, <see cref="Tcp.CommandFailed"/>, <see cref="Tcp.Unbind"/> /
+/// <see cref="Tcp.Unbound"/>), but hands each accepted socket to the parent as
+/// <see cref="SocketAccepted"/> instead of putting an actor in front of it. Unlike Akka.IO's,
+/// the accepted connections do not depend on it: unbinding leaves them open.
+/// </summary>
+#pragma warning disable CA1001 // An actor's resources end in PostStop, which disposes them; nothing calls Dispose on an actor.
+public sealed class SocketListenerActor : UntypedActor, IWithTimers
+#pragma warning restore CA1001
+{
+    private static readonly object RetryKey = new();
+
+    /// <summary>Accepts in one go before yielding to other messages, as Akka.IO's batch-accept-limit.</summary>
+    private const int AcceptBatch = 64;
+
+    /// <summary>Out of file descriptors or buffers: wait a moment, the clients stay in the backlog.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(20);
+
+    private readonly Tcp.Bind _bind;
+    private readonly IActorRef _handler;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SocketAsyncEventArgs _accept = new(unsafeSuppressExecutionContextFlow: true);
+    private Socket? _socket;
+    private long _retries;
+
+    public SocketListenerActor(Tcp.Bind bind)
+    {
+        _bind = bind;
+        _handler = bind.Handler;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(Tcp.Bind bind) => Akka.Actor.Props.Create(() => new SocketListenerActor(bind));
+
+    protected override void PreStart()
+    {
+        try
+        {
+            var socket = new Socket(_bind.LocalAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            _socket = socket;
+            foreach (var option in _bind.Options)
+                option.BeforeServerSocketBind(socket);
+            socket.Bind(_bind.LocalAddress);
+            socket.Listen(_bind.Backlog);
+        }
+        catch (SocketException e)
+        {
+            _handler.Tell(new Tcp.CommandFailed(_bind).WithCause(e));
+            Context.Stop(Self);
+            return;
+        }
+
+        var self = Self;
+        _accept.Completed += (_, _) => self.Tell(AcceptCompleted.Instance);
+        _handler.Tell(new Tcp.Bound(_socket.LocalEndPoint!));
+        AcceptSome();
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case AcceptCompleted:
+                if (Accepted())
+                    AcceptSome();
+                break;
+            case AcceptMore:
+                AcceptSome();
+                break;
+            case Tcp.Unbind:
+                CloseSocket();
+                Sender.Tell(Tcp.Unbound.Instance);
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>Accepts what the kernel has ready, up to a batch, then waits for a completion.</summary>
+    private void AcceptSome()
+    {
+        for (var i = 0; i < AcceptBatch; i++)
+        {
+            _accept.AcceptSocket = null;
+            if (_socket!.AcceptAsync(_accept))
+                return;
+            if (!Accepted())
+                return;
+        }
+
+        // Let other messages in (an Unbind, a stats request) before the next batch.
+        Self.Tell(AcceptMore.Instance);
+    }
+
+    /// <summary>Handles one finished accept; false when accepting must wait (a retry is scheduled).</summary>
+    private bool Accepted()
+    {
+        switch (_accept.SocketError)
+        {
+            case SocketError.Success:
+                var socket = _accept.AcceptSocket!;
+                _accept.AcceptSocket = null;
+                _handler.Tell(new SocketAccepted(socket, socket.RemoteEndPoint!));
+                return true;
+            case SocketError.ConnectionAborted or SocketError.ConnectionReset or SocketError.Interrupted
+                or SocketError.WouldBlock or SocketError.TryAgain:
+                // That client gave up before we took it; the next one may be fine.
+                return true;
+            case SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable:
+                if (_retries++ % 100 == 0)
+                    _log.Warning("Cannot accept on {0}: {1}; retrying every {2} ms", _bind.LocalAddress, _accept.SocketError, RetryDelay.TotalMilliseconds);
+                Timers.StartSingleTimer(RetryKey, AcceptMore.Instance, RetryDelay);
+                return false;
+            default:
+                // The parent watches us and binds again.
+                throw new SocketException((int)_accept.SocketError);
+        }
+    }
+
+    private void CloseSocket()
+    {
+        _socket?.Dispose();
+        _socket = null;
+    }
+
+    protected override void PostStop()
+    {
+        CloseSocket();
+        _accept.Dispose();
+    }
+
+    private sealed class AcceptCompleted
+    {
+        public static readonly AcceptCompleted Instance = new();
+    }
+
+    private sealed class AcceptMore
+    {
+        public static readonly AcceptMore Instance = new();
+    }
+}
+
+/// <summary>A connection the direct transport accepted; the receiver owns the socket.</summary>
+public sealed record SocketAccepted(Socket Socket, EndPoint Remote);

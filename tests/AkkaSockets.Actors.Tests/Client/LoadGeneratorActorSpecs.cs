@@ -1,0 +1,75 @@
+using Akka.TestKit.Xunit2;
+using AkkaSockets.Actors.Client;
+
+namespace AkkaSockets.Actors.Tests.Client;
+
+public sealed class LoadGeneratorActorSpecs : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private static LoadSettings Load(int connections, int sessions, int? ramp = null, TimeSpan? duration = null) => new()
+    {
+        Connections = connections,
+        Sessions = sessions,
+        Ramp = ramp,
+        Duration = duration ?? TimeSpan.FromSeconds(30),
+        ExpectDelay = TimeSpan.FromMilliseconds(20),
+        ProgressInterval = TimeSpan.FromSeconds(30),
+    };
+
+    [Fact]
+    public void Twenty_sessions_against_the_server_all_complete_and_every_reply_is_in_the_histogram()
+    {
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(20));
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(LoadGeneratorActor.Props(ClientTestKit.Session(port, reportEachStep: false), Load(20, 20), probe));
+
+        var report = probe.FishForMessage<LoadReport>(_ => true, Wait);
+        Assert.Equal("completed", report.EndedBy);
+        Assert.Equal(20, report.Ok);
+        Assert.Equal(0, report.Failed);
+        Assert.Empty(report.Failures);
+        Assert.Equal(60, report.Reply.Count);
+        // Less one 10 ms scheduler tick, the server timer's resolution.
+        Assert.True(report.Reply.P50 >= 10, $"p50 {report.Reply.P50} ms is below the server's 20 ms delay");
+        Assert.InRange(report.PeakOpen, 1, 20);
+    }
+
+    [Fact]
+    public void No_more_sessions_than_the_connection_limit_are_open_at_once()
+    {
+        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(10));
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(LoadGeneratorActor.Props(ClientTestKit.Session(port, reportEachStep: false), Load(4, 16, ramp: 200), probe));
+
+        var report = probe.FishForMessage<LoadReport>(_ => true, Wait);
+        Assert.Equal(16, report.Ok);
+        Assert.InRange(report.PeakOpen, 1, 4);
+    }
+
+    [Fact]
+    public async Task The_duration_cap_ends_the_run_and_counts_every_unfinished_session_as_cancelled()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            await c.SendAsync("Welcome!");
+            await c.DrainUntilClosedAsync();
+        }, connections: 3);
+        var probe = CreateTestProbe();
+
+        Sys.ActorOf(LoadGeneratorActor.Props(
+            ClientTestKit.Session(stub.Port, reportEachStep: false),
+            Load(3, 5, duration: TimeSpan.FromMilliseconds(300)),
+            probe));
+
+        var report = probe.FishForMessage<LoadReport>(_ => true, Wait);
+        Assert.Equal("duration-cap", report.EndedBy);
+        Assert.Equal(0, report.Ok);
+        Assert.Equal(5, report.Failed);
+        Assert.Equal(5, report.Failures["cancelled"]);
+        // The capped sessions are stopped, so the stub sees every connection close.
+        await stub.Served.WaitAsync(Wait);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using AkkaSockets.Actors.Transport;
+using Xunit.Abstractions;
+
+namespace AkkaSockets.Actors.Tests.Transport;
+
+/// <summary>
+/// <see cref="SocketListenerActor"/> on loopback port 0 with a test probe as the Bind's handler
+/// and plain sockets as clients. Every wait is bounded.
+/// </summary>
+public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Patience = SocketPair.Patience;
+
+    public SocketListenerActorSpecs(ITestOutputHelper output)
+        : base("akka.loglevel = WARNING", output)
+    {
+    }
+
+    [Fact]
+    public async Task Binding_port_zero_reports_Bound_with_the_real_port()
+    {
+        var handler = CreateTestProbe();
+
+        var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
+
+        Assert.Equal(IPAddress.Loopback, bound.Address);
+        Assert.NotEqual(0, bound.Port);
+        using var client = await ConnectAsync(bound);
+        Assert.True(client.Connected);
+    }
+
+    [Fact]
+    public async Task Binding_a_port_already_bound_answers_CommandFailed_and_stops_leaving_the_first_listener_serving()
+    {
+        var handler = CreateTestProbe();
+        var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
+        var second = new Tcp.Bind(handler.Ref, bound);
+
+        var listener = Sys.ActorOf(SocketListenerActor.Props(second));
+        Watch(listener);
+
+        var failed = await handler.ExpectMsgAsync<Tcp.CommandFailed>(Patience);
+        Assert.Same(second, failed.Cmd);
+        await ExpectTerminatedAsync(listener, Patience);
+        using var client = await ConnectAsync(bound);
+        using var accepted = (await handler.ExpectMsgAsync<SocketAccepted>(Patience)).Socket;
+    }
+
+    [Fact]
+    public async Task Each_accepted_connection_reaches_the_handler_as_SocketAccepted_with_a_working_socket()
+    {
+        var handler = CreateTestProbe();
+        var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
+
+        using var first = await ConnectAsync(bound);
+        using var second = await ConnectAsync(bound);
+        using var third = await ConnectAsync(bound);
+
+        var accepted = new List<SocketAccepted>();
+        for (var i = 0; i < 3; i++)
+            accepted.Add(await handler.ExpectMsgAsync<SocketAccepted>(Patience));
+        try
+        {
+            Assert.Equal(
+                new[] { first, second, third }.Select(c => c.LocalEndPoint!).ToHashSet(),
+                accepted.Select(a => a.Remote).ToHashSet());
+            foreach (var a in accepted)
+                Assert.Equal(a.Remote, a.Socket.RemoteEndPoint);
+
+            // The accepted socket is the server's end of that very client's connection.
+            var forFirst = accepted.Single(a => a.Remote.Equals(first.LocalEndPoint)).Socket;
+            await forFirst.SendAsync("hello"u8.ToArray(), SocketFlags.None);
+            using var cts = new CancellationTokenSource(Patience);
+            var buffer = new byte[5];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = await first.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cts.Token);
+                Assert.NotEqual(0, n);
+                read += n;
+            }
+
+            Assert.Equal("hello"u8.ToArray(), buffer);
+        }
+        finally
+        {
+            foreach (var a in accepted)
+                a.Socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Unbind_answers_Unbound_stops_the_listener_refuses_new_connections_and_leaves_accepted_ones_open()
+    {
+        var handler = CreateTestProbe();
+        var (listener, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
+        using var client = await ConnectAsync(bound);
+        using var accepted = (await handler.ExpectMsgAsync<SocketAccepted>(Patience)).Socket;
+        var unbinder = CreateTestProbe();
+        Watch(listener);
+
+        listener.Tell(Tcp.Unbind.Instance, unbinder.Ref);
+
+        await unbinder.ExpectMsgAsync<Tcp.Unbound>(Patience);
+        await ExpectTerminatedAsync(listener, Patience);
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => (await ConnectAsync(bound)).Dispose());
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+
+        await accepted.SendAsync("still open"u8.ToArray(), SocketFlags.None);
+        using var cts = new CancellationTokenSource(Patience);
+        var buffer = new byte[10];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await client.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cts.Token);
+            Assert.NotEqual(0, n);
+            read += n;
+        }
+
+        Assert.Equal("still open"u8.ToArray(), buffer);
+        await handler.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    private async Task<(IActorRef Listener, IPEndPoint Bound)> BindAsync(TestProbe handler, IPEndPoint endPoint)
+    {
+        var listener = Sys.ActorOf(SocketListenerActor.Props(new Tcp.Bind(handler.Ref, endPoint)));
+        var bound = await handler.ExpectMsgAsync<Tcp.Bound>(Patience);
+        return (listener, Assert.IsType<IPEndPoint>(bound.LocalAddress));
+    }
+
+    private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var cts = new CancellationTokenSource(Patience);
+            await socket.ConnectAsync(endPoint, cts.Token);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -145,12 +145,7 @@ public static class LoadCommand
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             LoadRun? measured = null;
-            await console.Progress()
-                .AutoClear(false)
-                .Columns(
-                    new TaskDescriptionColumn { Alignment = Justify.Left },
-                    new ProgressBarColumn { Width = Math.Clamp(console.Profile.Width - 60, 8, 40) },
-                    new PercentageColumn())
+            await LoadConsoleActor.CreateProgress(console)
                 .StartAsync(async context =>
                 {
                     var bar = context.AddTask("starting", maxValue: load.Sessions ?? 1);

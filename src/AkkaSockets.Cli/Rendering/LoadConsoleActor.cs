@@ -36,22 +36,53 @@ public sealed class LoadConsoleActor : UntypedActor
                 Show(progress);
                 break;
             case LoadReport report:
-                var final = new LoadProgress(
-                    report.Settings.Sessions, report.Started, 0, report.Ok, report.Failed, report.Replies, report.Elapsed, report.Settings.Duration);
-                Show(final);
-                if (_bar is not null)
-                {
-                    // A run that ran its course fills the bar; one cut short shows where it stopped.
-                    if (!report.Cut)
-                        _bar.Value = _bar.MaxValue;
-                    _bar.StopTask();
-                }
-
+                if (_bar is null)
+                    Show(Final(report));
+                else
+                    Finish(_bar, report);
                 _err.Flush();
                 _report.TrySetResult(report);
                 break;
         }
     }
+
+    /// <summary>The progress display on a terminal: it fits the bar to the console's width.</summary>
+    public static Progress CreateProgress(IAnsiConsole console) =>
+        console.Progress()
+            .AutoClear(false)
+            .Columns(
+                new TaskDescriptionColumn { Alignment = Justify.Left },
+                new ProgressBarColumn { Width = Math.Clamp(console.Profile.Width - 64, 8, 40) },
+                new PercentageColumn());
+
+    /// <summary>Shows one update on the terminal's progress task.</summary>
+    public static void Update(ProgressTask bar, LoadProgress p)
+    {
+        bar.Description = Markup.Escape(Text(p));
+        if (p.Sessions is { } sessions)
+        {
+            bar.MaxValue = Math.Max(1, sessions);
+            bar.Value = p.Ended;
+        }
+        else if (p.Duration is { } duration)
+        {
+            bar.MaxValue = Math.Max(0.001, duration.TotalSeconds);
+            bar.Value = Math.Min(duration.TotalSeconds, p.Elapsed.TotalSeconds);
+        }
+    }
+
+    /// <summary>The last update, from the report itself: the run's true final count.</summary>
+    public static void Finish(ProgressTask bar, LoadReport report)
+    {
+        Update(bar, Final(report));
+        // A run that ran its course fills the bar; one cut short shows where it stopped.
+        if (!report.Cut)
+            bar.Value = bar.MaxValue;
+        bar.StopTask();
+    }
+
+    private static LoadProgress Final(LoadReport report) =>
+        new(report.Settings.Sessions, report.Started, 0, report.Ok, report.Failed, report.Replies, report.Elapsed, report.Settings.Duration);
 
     private void Show(LoadProgress p)
     {
@@ -59,19 +90,10 @@ public sealed class LoadConsoleActor : UntypedActor
         {
             _err.WriteLine($"load: {Text(p)}");
             _err.Flush();
-            return;
         }
-
-        _bar.Description = Markup.Escape(Text(p));
-        if (p.Sessions is { } sessions)
+        else
         {
-            _bar.MaxValue = Math.Max(1, sessions);
-            _bar.Value = p.Ended;
-        }
-        else if (p.Duration is { } duration)
-        {
-            _bar.MaxValue = Math.Max(0.001, duration.TotalSeconds);
-            _bar.Value = Math.Min(duration.TotalSeconds, p.Elapsed.TotalSeconds);
+            Update(_bar, p);
         }
     }
 

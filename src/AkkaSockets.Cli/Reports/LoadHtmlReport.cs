@@ -21,7 +21,7 @@ public static class LoadHtmlReport
 
     // Percentiles are plotted at log10(1 / (1 - p)): 90% at 1, 99% at 2, and so on.
     private static readonly (double Position, string Label)[] PercentileTicks =
-        [(0, "0%"), (Math.Log10(2), "50%"), (1, "90%"), (2, "99%"), (3, "99.9%"), (4, "99.99%"), (5, "99.999%"), (6, "99.9999%")];
+        [(Math.Log10(2), "50%"), (1, "90%"), (2, "99%"), (3, "99.9%"), (4, "99.99%"), (5, "99.999%"), (6, "99.9999%")];
 
     public static void Write(string path, LoadReport report, ClientSettings client, LoadThresholds thresholds) =>
         File.WriteAllText(path, Render(report, client, thresholds), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
@@ -83,7 +83,12 @@ public static class LoadHtmlReport
 
         html.Append("<h2>Settings</h2>\n<table>\n");
         foreach (var (key, value) in LoadSummary.Settings(client, report.Settings))
-            Row(html, key, value?.ToJsonString() ?? "null");
+            Row(html, key, value switch
+            {
+                null => "off",
+                System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var text) => text,
+                _ => value.ToJsonString(),
+            });
         html.Append("</table>\n<p>Written by akkasockets at ")
             .Append(Encode(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", c)))
             .Append(".</p>\n</body>\n</html>\n");
@@ -94,10 +99,12 @@ public static class LoadHtmlReport
     {
         var xs = new List<double>();
         var ys = new List<double>();
+        // The 100th percentile sits at infinity on this axis: the max is plotted at the highest
+        // percentile the count resolves (1 - 1/count), as far as 99.9999%.
+        var highest = Math.Min(0.999999, 1 - (1.0 / Math.Max(2, micros.TotalCount)));
         foreach (var step in micros.Percentiles(5))
         {
-            // The 100th percentile sits at infinity on this axis: the max is plotted at 99.9999%.
-            var share = Math.Min(step.PercentileLevelIteratedTo / 100.0, 0.999999);
+            var share = Math.Min(step.PercentileLevelIteratedTo / 100.0, highest);
             xs.Add(Math.Log10(1 / (1 - share)));
             ys.Add(step.ValueIteratedTo / 1000.0);
         }

@@ -103,7 +103,7 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
                 _ok++;
                 Closed();
                 _recorder.SessionEnded(ok: true);
-                _metrics?.SessionEnded("ok");
+                _metrics?.SessionsEnded("ok");
                 SessionEnded();
                 break;
             case SessionFailed failed:
@@ -112,7 +112,7 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
                 if (failed.Connected)
                     Closed();
                 _recorder.SessionEnded(ok: false);
-                _metrics?.SessionEnded(failed.Cause.ToText());
+                _metrics?.SessionsEnded(failed.Cause.ToText());
                 SessionEnded();
                 break;
             case RampTick:
@@ -184,10 +184,8 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
         {
             _failures[SessionFailure.Cancelled] = _failures.GetValueOrDefault(SessionFailure.Cancelled) + _active;
             _failed += _active;
-            for (var i = 0; i < _active; i++)
-                _metrics?.SessionEnded(SessionFailure.Cancelled.ToText());
-            for (var i = 0; i < _open; i++)
-                _metrics?.Closed();
+            _metrics?.SessionsEnded(SessionFailure.Cancelled.ToText(), _active);
+            _metrics?.Closed(_open);
         }
 
         var elapsed = Elapsed();

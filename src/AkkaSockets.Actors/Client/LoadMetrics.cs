@@ -46,9 +46,10 @@ public sealed class LoadMetrics : IDisposable
 
     public void Opened() => _open.Add(1);
 
-    public void Closed() => _open.Add(-1);
+    public void Closed(int connections = 1) => _open.Add(-connections);
 
-    public void SessionEnded(string outcome) => _sessions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void SessionsEnded(string outcome, long sessions = 1) =>
+        _sessions.Add(sessions, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Dispose() => Meter.Dispose();
 }

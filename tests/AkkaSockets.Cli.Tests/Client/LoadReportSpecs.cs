@@ -126,6 +126,16 @@ public sealed partial class LoadReportSpecs : IClassFixture<ServerFixture>, IDis
     }
 
     [Fact]
+    public async Task A_report_file_in_a_missing_directory_is_a_usage_error_before_anything_runs()
+    {
+        var result = await CliProcess.RunAsync("load", "--port", "1", "--report", Path.Combine(_dir, "missing", "run.html"));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("akkasockets load: --report: the directory", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Latency_far_below_the_expected_delay_is_flagged_on_stderr_and_in_the_json()
     {
         var result = await CliProcess.RunAsync(

@@ -202,7 +202,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 UnbindIfDrained();
                 break;
             case Tcp.CommandFailed failed:
-                _log.Warning("Akka.IO command failed: {0}", failed.Cmd);
+                _log.Warning("Listener command failed: {0}", failed.Cmd);
                 break;
             default:
                 Unhandled(message);

@@ -137,7 +137,8 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
     private static async Task<SocketPort> AcceptedAsync(TestProbe handler) =>
         Assert.IsType<SocketPort>((await handler.ExpectMsgAsync<ConnectionAccepted>(Patience)).Port);
 
-    private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>A plain client connected to <paramref name="endPoint"/>, bounded in time.</summary>
+    internal static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

@@ -43,12 +43,8 @@ public sealed class TransportSeamSpecs : Akka.TestKit.Xunit2.TestKit
     [InlineData(TransportKind.AkkaIo)]
     public async Task A_listener_hands_each_client_over_as_ConnectionAccepted_with_a_port_that_reads_and_writes(TransportKind kind)
     {
-        var handler = CreateTestProbe();
-        var bound = await ListenAsync(kind, handler);
-        using var client = await ConnectAsync(bound);
-
-        var accepted = await handler.ExpectMsgAsync<ConnectionAccepted>(Patience);
-        Assert.Equal(client.LocalEndPoint, accepted.Remote);
+        var (_, client, accepted) = await AcceptOneAsync(kind, CreateTestProbe());
+        using var _ = client;
 
         var events = CreateTestProbe();
         accepted.Port.Register(events.Ref, keepOpenOnPeerClosed: true);
@@ -67,15 +63,14 @@ public sealed class TransportSeamSpecs : Akka.TestKit.Xunit2.TestKit
     public async Task Rejecting_an_accepted_client_sends_it_the_bytes_and_then_the_end_of_stream(TransportKind kind)
     {
         var handler = CreateTestProbe();
-        var bound = await ListenAsync(kind, handler);
-        using var client = await ConnectAsync(bound);
-        var accepted = await handler.ExpectMsgAsync<ConnectionAccepted>(Patience);
+        var (bound, client, accepted) = await AcceptOneAsync(kind, handler);
+        using var _ = client;
 
         accepted.Port.Reject("Server busy"u8.ToArray());
 
         Assert.Equal("Server busy", await ReadToEndOrCountAsync(client, int.MaxValue));
         // The listener is unharmed: the next client is accepted too.
-        using var next = await ConnectAsync(bound);
+        using var next = await SocketListenerActorSpecs.ConnectAsync(bound);
         Assert.Equal(next.LocalEndPoint, (await handler.ExpectMsgAsync<ConnectionAccepted>(Patience)).Remote);
     }
 
@@ -183,20 +178,14 @@ public sealed class TransportSeamSpecs : Akka.TestKit.Xunit2.TestKit
         return Assert.IsType<IPEndPoint>(bound.LocalAddress);
     }
 
-    private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Listens on a free port, connects one plain client and takes its <see cref="ConnectionAccepted"/>.</summary>
+    private async Task<(IPEndPoint Bound, Socket Client, ConnectionAccepted Accepted)> AcceptOneAsync(TransportKind kind, TestProbe handler)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            using var cts = new CancellationTokenSource(Patience);
-            await socket.ConnectAsync(endPoint, cts.Token);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var bound = await ListenAsync(kind, handler);
+        var client = await SocketListenerActorSpecs.ConnectAsync(bound);
+        var accepted = await handler.ExpectMsgAsync<ConnectionAccepted>(Patience);
+        Assert.Equal(client.LocalEndPoint, accepted.Remote);
+        return (bound, client, accepted);
     }
 
     /// <summary>Reads until <paramref name="count"/> bytes or the end of stream, bounded by <see cref="Patience"/>.</summary>

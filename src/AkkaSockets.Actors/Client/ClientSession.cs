@@ -9,6 +9,7 @@ namespace AkkaSockets.Actors.Client;
 /// <param name="Remote">An <see cref="IPEndPoint"/>, or a <see cref="DnsEndPoint"/> resolved at each connect.</param>
 /// <param name="ReportEachStep">Send <see cref="WelcomeReceived"/> and <see cref="ReplyReceived"/> as they happen
 /// (the interactive client); a load run gets a <see cref="SessionReplied"/> per reply and the session's outcome.</param>
+/// <param name="Transport">How each session connects; every session of a run shares it.</param>
 /// <param name="Think">Pause between a reply and the next name (load runs).</param>
 public sealed record ClientSession(
     EndPoint Remote,
@@ -16,7 +17,7 @@ public sealed record ClientSession(
     TimeSpan Timeout,
     TimeSpan ConnectTimeout,
     bool ReportEachStep,
-    TransportKind Transport = TransportKind.Direct,
+    ITransport Transport,
     TimeSpan Think = default)
 {
     public static ClientSession From(ClientSettings settings, bool reportEachStep) => new(
@@ -25,7 +26,7 @@ public sealed record ClientSession(
         settings.Timeout,
         settings.ConnectTimeout,
         reportEachStep,
-        settings.Transport);
+        Transports.For(settings.Transport));
 
     /// <summary>An IP literal as is (IPv6 with or without brackets); anything else is a name to resolve.</summary>
     public static EndPoint RemoteFor(string host, int port)

@@ -323,9 +323,11 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private void Bind()
     {
-        var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
-            ? new Inet.SocketOption[] { DualModeOption.Instance }
-            : [];
+        var options = new List<Inet.SocketOption>(2);
+        if (_bindAddress.Address.Equals(IPAddress.IPv6Any))
+            options.Add(DualModeOption.Instance);
+        if (_settings.ReusePort)
+            options.Add(ReusePortOption.Instance);
         var bind = new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true);
         if (_settings.Transport == TransportKind.Direct)
             Context.ActorOf(SocketListenerActor.Props(bind), $"listener-{++_listenerGeneration}");

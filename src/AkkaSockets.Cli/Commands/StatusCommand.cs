@@ -18,6 +18,9 @@ public static class StatusCommand
 {
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(10);
 
+    private static readonly Akka.Configuration.Config QuietLogs =
+        Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
+
     public static Command Create()
     {
         var command = new Command("status", "Show a cluster's members and its server nodes' figures.");
@@ -39,7 +42,10 @@ public static class StatusCommand
                 var layer = cluster.Layer(parse, enable: true);
                 if (parse.GetValue(timeout) is { } t)
                     layer = HoconDefaults.FromPairs([new("akkasockets.cluster.status-timeout", t)]).WithFallback(layer);
-                composed = layer.WithFallback(HoconDefaults.Compose(Akka.Configuration.Config.Empty, parse.GetValue(config), "common", "cluster"));
+                // The report is the output: Akka's own chatter about an unreachable seed or a member
+                // leaving is not, unless a config file asks for it.
+                var file = parse.GetValue(config) is { } path ? HoconDefaults.ParseFile(path) : Akka.Configuration.Config.Empty;
+                composed = layer.WithFallback(file).WithFallback(QuietLogs).WithFallback(HoconDefaults.Embedded("common", "cluster"));
                 settings = ClusterSettings.FromConfig(composed);
                 if (settings.Seeds.Count == 0)
                     throw new SettingsException($"{cluster.Seeds.Name}: give at least one seed (HOST:PORT)");

@@ -334,24 +334,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         public static readonly WriteAck Instance = new();
     }
 
+    // Per connection: the chunk decoder carries a character cut by the read size over to the next read.
     private static IFrameDecoder DecoderFor(ServerSettings settings) =>
-        settings.Framing == FramingMode.Chunk
-            ? SharedChunkDecoders.For(settings.MaxFrameBytes)
-            : new LineDecoder(settings.MaxFrameBytes);
-
-    private static class SharedChunkDecoders
-    {
-        private static ChunkDecoder? _last;
-
-        // The chunk decoder is stateless: all connections of a server share one.
-        public static ChunkDecoder For(int maxFrameBytes)
-        {
-            var last = _last;
-            if (last is not null && last.MaxFrameBytes == maxFrameBytes)
-                return last;
-            last = new ChunkDecoder(maxFrameBytes);
-            _last = last;
-            return last;
-        }
-    }
+        FrameDecoders.Create(settings.Framing, settings.MaxFrameBytes);
 }

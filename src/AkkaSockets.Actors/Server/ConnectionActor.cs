@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaSockets.Actors.Diagnostics;
 using AkkaSockets.Actors.Dispatch;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
@@ -47,6 +48,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool _connectionClosed;
     private bool _closing;
     private DateTimeOffset _lastActivity;
+    private long _openedAt;
     private CloseReason _reason = CloseReason.Error;
 
     public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder)
@@ -69,6 +71,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         Context.System.EventStream.Publish(new ClientAccepted(_remote));
+        _openedAt = ServerMetrics.ConnectionOpened();
         // No DeathWatch on an Akka.IO connection: it always reports its end as a
         // ClientClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
@@ -177,6 +180,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         foreach (var message in decoded)
             _pending.Enqueue(message);
+        ServerMetrics.MessagesQueued(decoded.Count);
         decoded.Clear();
         if (outcome == DecodeOutcome.LineTooLong)
             _tooLong = true;
@@ -234,6 +238,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
 
+        ServerMetrics.MessagesDequeued(1);
         if (GreetingProtocol.IsExit(message))
         {
             BeginClose(CloseReason.Exit);
@@ -241,6 +246,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
 
         Write(GreetingProtocol.Reply(message, _settings.Framing));
+        ServerMetrics.ReplySent();
         ResumeReadingIfRoom();
     }
 
@@ -287,6 +293,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void BeginClose(CloseReason reason)
     {
         _reason = reason;
+        ServerMetrics.MessagesDequeued(_pending.Count);
         _pending.Clear();
         Timers.CancelAll();
         _port.Close();
@@ -308,6 +315,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         // The system's level decides; a logging adapter is only built when it will be used.
         if (Context.System.Log.IsDebugEnabled)
             Context.GetLogger().Debug("Connection from {0} closed: {1}", EndPoints.Format(_remote), _reason.ToText());
+        ServerMetrics.ConnectionClosed(_openedAt, _reason, _pending.Count);
         Context.System.EventStream.Publish(new ClientClosed(_remote, _reason));
         // Cheaper than the listener watching every connection.
         Context.Parent.Tell(ConnectionStopped.Instance, Self);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaSockets.Actors.Diagnostics;
 using AkkaSockets.Actors.Dispatch;
 using AkkaSockets.Protocol.Greeting;
 using AkkaSockets.Actors.Transport;
@@ -299,6 +300,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private void Reject(SocketAccepted accepted)
     {
         _rejected++;
+        ServerMetrics.ConnectionRejected();
         SocketPort.Reject(accepted.Socket, _busy);
     }
 
@@ -306,6 +308,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private void Reject(IActorRef connection)
     {
         _rejected++;
+        ServerMetrics.ConnectionRejected();
         Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
     }
 

@@ -21,6 +21,12 @@ public static class ServerCommand
         var command = new Command("server", "Run the greeting server node.");
         var config = new Option<string>("--config") { Description = "HOCON file layered over the embedded defaults." };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print a line per connection (for load)." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve the server's metrics for Prometheus at http://HOST:PORT/metrics. [off]" };
+        metricsPort.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 65535)
+                r.AddError("--metrics-port: must be a port from 1 to 65535");
+        });
         command.Add(flags.Add("--host", "akkasockets.server.host", "Address or host name to bind; :: is dual-stack. [127.0.0.1]"));
         command.Add(flags.Add("--port", "akkasockets.server.port", "Port to bind; 0 picks a free one. [9999]"));
         command.Add(config);
@@ -30,6 +36,7 @@ public static class ServerCommand
         command.Add(flags.Add("--idle-timeout", "akkasockets.server.idle-timeout", "Close silent connections after this; 'off' disables. [5m]"));
         command.Add(flags.Add("--transport", "akkasockets.server.transport", "direct (the connection actor owns its socket) or akka-io. [direct]"));
         command.Add(quiet);
+        command.Add(metricsPort);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,11 +60,11 @@ public static class ServerCommand
             }
             catch (SocketException e)
             {
-                await Console.Error.WriteLineAsync($"Cannot listen on {settings.Host}:{settings.Port}: cannot resolve host ({e.Message})");
+                await Console.Error.WriteLineAsync($"akkasockets server: cannot listen on {HostPort.Format(settings.Host, settings.Port)}: cannot resolve host ({e.Message})");
                 return ExitCodes.CannotListen;
             }
 
-            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet));
+            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet), parse.GetValue(metricsPort));
         });
         return command;
     }
@@ -71,15 +78,21 @@ public static class ServerCommand
         return e;
     }
 
-    private static async Task<int> RunAsync(Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet)
+    private static async Task<int> RunAsync(
+        Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet, int? metricsPort)
     {
         var stdout = Console.Out;
-        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet);
+        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet, metricsPort);
         try
         {
             // Akka.Hosting reports a failed start on the console: keep stdout for the tutorial's lines.
             Console.SetOut(TextWriter.Null);
             await host.StartAsync();
+        }
+        catch (Exception e) when (metricsPort is { } port && Innermost(e) is System.Net.HttpListenerException listener)
+        {
+            await Console.Error.WriteLineAsync($"akkasockets server: cannot serve metrics on {MetricsEndpoint.Url(settings.Host, port)}: {listener.Message}");
+            return ExitCodes.CannotListen;
         }
         catch (Exception e)
         {
@@ -105,11 +118,13 @@ public static class ServerCommand
 
         if (result is BindFailed failed)
         {
-            await Console.Error.WriteLineAsync($"Cannot listen on {EndPoints.Format(failed.Address)}: {failed.Reason}");
+            await Console.Error.WriteLineAsync($"akkasockets server: cannot listen on {EndPoints.Format(failed.Address)}: {failed.Reason}");
             await host.StopAsync();
             return ExitCodes.CannotListen;
         }
 
+        if (metricsPort is { } served)
+            await Console.Error.WriteLineAsync($"akkasockets server: metrics at {MetricsEndpoint.Url(settings.Host, served)}");
         await host.WaitForShutdownAsync();
         return ExitCodes.Ok;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using AkkaSockets.Cli.Commands;
 using AkkaSockets.Cli.Hosting;
 
@@ -17,6 +18,10 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
     FetchCommand.Create(),
 };
 root.Options.Add(logFormat);
+
+// The command list would show `client <NAME>` as if names were required; they are optional.
+if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction standard } helpOption)
+    helpOption.Action = new OptionalNamesHelp(standard);
 
 // No arguments, or no command: the help, rather than "Required command was not provided."
 if (args.Length == 0)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace AkkaSockets.Protocol.Framing;
 
@@ -8,9 +9,9 @@ namespace AkkaSockets.Protocol.Framing;
 /// dropped (so nc and telnet users can type), then the read is cut into pieces of at most
 /// <c>maxFrameBytes</c>, never inside a UTF-8 sequence when the bytes are valid UTF-8.
 /// <para>
-/// The read size is not the message size: a read that ends inside a UTF-8 sequence (the socket
-/// read filled its buffer mid-character) keeps those 1-3 bytes and puts them in front of the next
-/// read, so a long valid message sent in one write comes back as pieces that each decode. That
+/// The read size is not the message size: a read of valid UTF-8 that ends inside a sequence (the
+/// socket read filled its buffer mid-character) keeps those 1-3 bytes and puts them in front of
+/// the next read, so a long valid message sent in one write comes back as pieces that each decode. That
 /// carry is the decoder's only state: one instance per connection, and an empty carry costs
 /// nothing beyond the instance's few fields.
 /// </para>
@@ -74,7 +75,8 @@ public sealed class ChunkDecoder : IFrameDecoder
     private void DecodeRead(ReadOnlySpan<byte> data, ICollection<byte[]> messages)
     {
         var partial = IncompleteTail(data);
-        if (partial > 0)
+        // Only valid UTF-8 is kept whole; other bytes are the tutorial's: one read, one message.
+        if (partial > 0 && Utf8.IsValid(data[..^partial]))
         {
             Keep(data[^partial..]);
             data = data[..^partial];

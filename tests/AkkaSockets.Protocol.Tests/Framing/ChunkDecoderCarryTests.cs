@@ -50,6 +50,19 @@ public sealed class ChunkDecoderCarryTests
     }
 
     [Fact]
+    public void A_read_that_is_not_valid_utf8_is_one_message_even_if_it_ends_like_the_start_of_a_character()
+    {
+        var decoder = new ChunkDecoder(1024);
+        var messages = new List<byte[]>();
+        byte[] read = [0xFF, 0xFE, 0x00, 0xF0, 0x9F];
+
+        decoder.Decode(read, messages);
+
+        Assert.Equal([read], messages);
+        Assert.Equal(0, decoder.BufferedBytes);
+    }
+
+    [Fact]
     public void Bytes_that_cannot_start_a_character_are_not_carried()
     {
         // C0 is never valid; E0 80 would be an overlong form; a lone continuation has no start.

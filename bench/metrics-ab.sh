@@ -5,7 +5,10 @@
 # from /proc and bytes allocated from dotnet-counters (System.Runtime's
 # dotnet.gc.heap.total_allocated, its idle rate subtracted), both per session; medians printed.
 #
-#   bench/metrics-ab.sh REF [RUNS] [SESSIONS]        defaults: 3 runs, 3000 sessions
+#   bench/metrics-ab.sh REF [RUNS] [SESSIONS] [WINDOW_S]   defaults: 3 runs, 3000 sessions, 30 s
+#
+# dotnet-counters samples every second for WINDOW_S seconds (it writes its file when its
+# --duration ends); the load must finish inside the window, or the run is refused.
 #
 # Needs dotnet-counters on PATH (dotnet tool install --global dotnet-counters).
 set -euo pipefail
@@ -14,6 +17,7 @@ cd "$(dirname "$0")/.."
 REF="${1:?usage: bench/metrics-ab.sh REF [RUNS] [SESSIONS]}"
 RUNS="${2:-3}"
 SESSIONS="${3:-3000}"
+WINDOW="${4:-30}"
 OUT=bench/results/metrics-ab
 mkdir -p "$OUT"
 ulimit -n 20000 2>/dev/null || true
@@ -37,23 +41,28 @@ run() { # name dir extra-server-args...
   done
   [[ -n "$port" ]] || { echo "server did not start" >&2; kill -KILL "$server"; return 1; }
   dotnet-counters collect -p "$server" --counters 'System.Runtime[dotnet.gc.heap.total_allocated]' \
-    --refresh-interval 1 --format csv -o "$OUT/alloc.csv" >/dev/null 2>&1 &
+    --refresh-interval 1 --format csv -o "$OUT/alloc.csv" --duration "00:00:00:$WINDOW" >/dev/null 2>&1 &
   local counters=$!
-  sleep 3 # idle seconds: the baseline rate
+  sleep 4 # idle seconds: the baseline rate
+  local started=$SECONDS
   local cpu0; cpu0=$(awk '{print $14 + $15}' "/proc/$server/stat")
   timeout 300 "$dir/akkasockets" load --port "$port" --connections 50 --sessions "$SESSIONS" --expect-delay 0s --json \
     2>/dev/null | tail -n1 >"$OUT/load.json"
   local cpu1; cpu1=$(awk '{print $14 + $15}' "/proc/$server/stat")
-  sleep 1.5
-  kill -TERM "$counters" 2>/dev/null || true
-  wait "$counters" 2>/dev/null || true
+  if (( SECONDS - started + 3 >= WINDOW )); then
+    echo "$name: the load took longer than the ${WINDOW}s window; use fewer sessions or a longer window" >&2
+    kill -TERM "$counters" "$server" 2>/dev/null || true
+    return 1
+  fi
+  wait "$counters" || true
   kill -TERM "$server"; wait "$server" || true
   python3 - "$name" "$OUT/alloc.csv" "$OUT/load.json" "$cpu0" "$cpu1" "$TICKS" <<'PY' | tee -a "$OUT/runs.txt"
 import csv, json, statistics, sys
 name, alloc, load, cpu0, cpu1, ticks = sys.argv[1:]
 rates = [float(r["Mean/Increment"]) for r in csv.DictReader(open(alloc))]
-idle = statistics.median(rates[:3]) if len(rates) >= 3 else 0.0
-allocated = sum(r - idle for r in rates)
+# The first samples are idle (before the load) and so are the last: their median is the idle rate.
+idle = statistics.median(rates[:3] + rates[-2:])
+allocated = sum(rates) - idle * len(rates)
 summary = json.loads(open(load).read())
 ok = summary["ok"]
 cpu = (int(cpu1) - int(cpu0)) / int(ticks)

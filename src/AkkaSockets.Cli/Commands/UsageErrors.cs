@@ -34,20 +34,23 @@ internal static class UsageErrors
                 lines.Add(missingCommand ? "a command is required" : OneLine(e.Message));
         }
 
-        foreach (var line in lines)
-            await error.WriteLineAsync(prefix + line);
+        if (lines.Count == 0)
+            lines.Add("invalid command line");
 
         if (command.Subcommands.Count > 0)
         {
             // An unknown or missing command: show which ones there are.
+            foreach (var line in lines)
+                await error.WriteLineAsync(prefix + line);
             await error.WriteLineAsync();
             await parse.RootCommandResult.Command.Parse([.. path, "--help"]).InvokeAsync(new() { Output = error });
-        }
-        else
-        {
-            await error.WriteLineAsync($"{prefix}see 'akkasockets {string.Join(' ', path)} --help'");
+            return ExitCodes.Usage;
         }
 
+        // One line per error; the last says where the help is.
+        lines[^1] += $" (see 'akkasockets {string.Join(' ', path)} --help')";
+        foreach (var line in lines)
+            await error.WriteLineAsync(prefix + line);
         return ExitCodes.Usage;
     }
 

@@ -41,13 +41,14 @@ internal sealed class NodeLifetime : IHostLifetime, IDisposable
         context.Cancel = true;
         if (Interlocked.Increment(ref _signals) == 1)
         {
+            // Stop first, so nothing new is accepted while the notice asks for its figures.
+            _application.StopApplication();
             foreach (var notice in _notices)
             {
                 if (notice.Describe() is { } text)
                     Console.Error.WriteLine(text);
             }
 
-            _application.StopApplication();
             return;
         }
 

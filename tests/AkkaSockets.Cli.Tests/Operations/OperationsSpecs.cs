@@ -119,7 +119,7 @@ public sealed partial class OperationsSpecs
 
     [Theory]
     [InlineData("server --prot 1 --dela 2s",
-        "akkasockets server: unknown option '--prot' (did you mean '--port'?)|akkasockets server: unknown option '--dela' (did you mean '--delay'?)|akkasockets server: see 'akkasockets server --help'")]
+        "akkasockets server: unknown option '--prot' (did you mean '--port'?)|akkasockets server: unknown option '--dela' (did you mean '--delay'?) (see 'akkasockets server --help')")]
     [InlineData("client --prot 1 Bob",
         "akkasockets client: unknown option '--prot' (did you mean '--port'?); put names that start with '-' after --")]
     [InlineData("client --framing lines",

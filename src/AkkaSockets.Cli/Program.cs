@@ -16,6 +16,7 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
     ClientCommand.Create(),
     LoadCommand.Create(),
     FetchCommand.Create(),
+    StatusCommand.Create(),
 };
 root.Options.Add(logFormat);
 

@@ -241,6 +241,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
         Write(GreetingProtocol.Reply(message, _settings.Framing));
         ServerMetrics.ReplySent();
+        ServerCounters.For(Context.System).Replied();
         ResumeReadingIfRoom();
     }
 

@@ -1,5 +1,14 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using AkkaSockets.Cli.Commands;
+using AkkaSockets.Cli.Hosting;
+
+var logFormat = new Option<string>("--log-format")
+{
+    Description = "Diagnostics on stderr: simple (one line each, UTC timestamp) or json. [simple]",
+    Recursive = true,
+};
+logFormat.AcceptOnlyFromAmong("simple", "json");
 
 var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, its client and a page fetcher, on Akka.NET.")
 {
@@ -9,13 +18,21 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
     FetchCommand.Create(),
     StatusCommand.Create(),
 };
+root.Options.Add(logFormat);
+
+// The command list would show `client <NAME>` as if names were required; they are optional.
+if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction standard } helpOption)
+    helpOption.Action = new OptionalNamesHelp(standard);
+
+// No arguments, or no command: the help, rather than "Required command was not provided."
+if (args.Length == 0)
+    args = ["--help"];
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
-{
-    await Console.Error.WriteLineAsync($"akkasockets: {parse.Errors[0].Message} (see --help)");
-    return ExitCodes.Usage;
-}
+    return await UsageErrors.ReportAsync(parse, Console.Error);
+
+NodeHost.LogFormat = parse.GetValue(logFormat);
 
 // The node's own lifetime owns Ctrl+C and SIGTERM (drain, then a second signal ends at once).
 return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

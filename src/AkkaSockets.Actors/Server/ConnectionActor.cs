@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaSockets.Actors.Diagnostics;
 using AkkaSockets.Actors.Dispatch;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Protocol.Greeting;
@@ -43,6 +44,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private Phase _phase = Phase.Idle;
     private Status _status;
     private DateTimeOffset _lastActivity;
+    private long _openedAt;
     private CloseReason _reason = CloseReason.Error;
 
     public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder)
@@ -65,6 +67,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         Context.System.EventStream.Publish(new ClientAccepted(_remote));
+        _openedAt = ServerMetrics.ConnectionOpened();
         // No DeathWatch on an Akka.IO connection: it always reports its end as a
         // Tcp.ConnectionClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
@@ -171,6 +174,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         foreach (var message in decoded)
             _pending.Enqueue(message);
+        ServerMetrics.MessagesQueued(decoded.Count);
         decoded.Clear();
         if (outcome == DecodeOutcome.LineTooLong)
             Set(Status.LineTooLong);
@@ -228,6 +232,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
 
+        ServerMetrics.MessagesDequeued(1);
         if (GreetingProtocol.IsExit(message))
         {
             BeginClose(CloseReason.Exit);
@@ -235,6 +240,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
 
         Write(GreetingProtocol.Reply(message, _settings.Framing));
+        ServerMetrics.ReplySent();
         ServerCounters.For(Context.System).Replied();
         ResumeReadingIfRoom();
     }
@@ -283,6 +289,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void BeginClose(CloseReason reason)
     {
         _reason = reason;
+        ServerMetrics.MessagesDequeued(_pending.Count);
         _pending.Clear();
         Timers.CancelAll();
         _port.Close();
@@ -304,6 +311,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         // The system's level decides; a logging adapter is only built when it will be used.
         if (Context.System.Log.IsDebugEnabled)
             Context.GetLogger().Debug("Connection from {0} closed: {1}", EndPoints.Format(_remote), _reason.ToText());
+        ServerMetrics.ConnectionClosed(_openedAt, _reason, _pending.Count);
         Context.System.EventStream.Publish(new ClientClosed(_remote, _reason));
         // Cheaper than the listener watching every connection.
         Context.Parent.Tell(ConnectionStopped.Instance, Self);
@@ -379,24 +387,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         public static readonly WriteAck Instance = new();
     }
 
+    // Per connection: the chunk decoder carries a character cut by the read size over to the next read.
     private static IFrameDecoder DecoderFor(ServerSettings settings) =>
-        settings.Framing == FramingMode.Chunk
-            ? SharedChunkDecoders.For(settings.MaxFrameBytes)
-            : new LineDecoder(settings.MaxFrameBytes);
-
-    private static class SharedChunkDecoders
-    {
-        private static ChunkDecoder? _last;
-
-        // The chunk decoder is stateless: all connections of a server share one.
-        public static ChunkDecoder For(int maxFrameBytes)
-        {
-            var last = _last;
-            if (last is not null && last.MaxFrameBytes == maxFrameBytes)
-                return last;
-            last = new ChunkDecoder(maxFrameBytes);
-            _last = last;
-            return last;
-        }
-    }
+        FrameDecoders.Create(settings.Framing, settings.MaxFrameBytes);
 }

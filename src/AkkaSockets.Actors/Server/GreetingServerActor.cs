@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaSockets.Actors.Diagnostics;
 using AkkaSockets.Actors.Dispatch;
 using AkkaSockets.Protocol.Greeting;
 using AkkaSockets.Actors.Transport;
@@ -268,6 +269,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private void Reject(ConnectionAccepted accepted)
     {
         _rejected++;
+        ServerMetrics.ConnectionRejected();
         accepted.Port.Reject(_busy);
     }
 

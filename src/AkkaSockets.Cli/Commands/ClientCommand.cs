@@ -4,6 +4,7 @@ using AkkaSockets.Cli.Hosting;
 using AkkaSockets.Cli.Rendering;
 using AkkaSockets.Actors.Client;
 using AkkaSockets.Actors.Configuration;
+using AkkaSockets.Protocol.Framing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -22,6 +23,7 @@ public static class ClientCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         AddConnectionFlags(command, flags);
+        command.Add(flags.Add("--framing", "akkasockets.client.framing", "chunk (the tutorial's bare bytes) or line (names end with \\n); as the server's --framing. [chunk]"));
         command.Add(config);
         command.Add(names);
 
@@ -32,7 +34,7 @@ public static class ClientCommand
             try
             {
                 var given = parse.GetValue(names);
-                RejectUnknownOptions(parse, given);
+                RejectUnknownOptions(parse, given, command);
                 composed = flags.Compose(parse, parse.GetValue(config), "common", "client");
                 settings = WithNames(ClientSettings.FromConfig(composed), given, "NAME");
             }
@@ -51,12 +53,12 @@ public static class ClientCommand
     /// An unknown flag would otherwise be sent as a name (a typo like --prot); after <c>--</c>
     /// a name may start with a dash.
     /// </summary>
-    private static void RejectUnknownOptions(ParseResult parse, string[]? names)
+    private static void RejectUnknownOptions(ParseResult parse, string[]? names, Command command)
     {
         if (names is null || parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.DoubleDash))
             return;
         if (names.FirstOrDefault(n => n.StartsWith('-')) is { } unknown)
-            throw new SettingsException($"{unknown}: unknown option (put names that start with '-' after --)");
+            throw new SettingsException($"{UsageErrors.Unknown(command, unknown)}; put names that start with '-' after --");
     }
 
     /// <summary>Where and how to connect: the flags `client` and `load` share.</summary>
@@ -100,10 +102,23 @@ public static class ClientCommand
 
     private static async Task<int> ReportAsync(ClientSettings settings, SessionFailed failed)
     {
-        var server = $"{settings.Host}:{settings.Port}";
+        var server = HostPort.Format(settings.Host, settings.Port);
         await Console.Error.WriteLineAsync($"akkasockets client: {server}: {failed.Detail}");
+        if (FramingHint(settings.Framing, failed) is { } hint)
+            await Console.Error.WriteLineAsync($"akkasockets client: {hint}");
         return ExitCodeFor(failed.Cause);
     }
+
+    /// <summary>A reply that looks like the other framing says so: the usual cause is a server run with the other --framing.</summary>
+    internal static string? FramingHint(FramingMode framing, SessionFailed failed) =>
+        (framing, failed.Cause) switch
+        {
+            (FramingMode.Chunk, SessionFailure.UnexpectedReply) when failed.Detail.Contains(@"\x0d\x0a", StringComparison.Ordinal) =>
+                "\\r\\n came back, as line framing sends it: is the server run with --framing line? Then use --framing line here too",
+            (FramingMode.Line, SessionFailure.Timeout) when failed.Detail.StartsWith("no welcome", StringComparison.Ordinal) =>
+                "no line of the welcome ended with \\n: is the server run with chunk framing (the default)? Then drop --framing line",
+            _ => null,
+        };
 
     public static int ExitCodeFor(SessionFailure cause) => cause switch
     {

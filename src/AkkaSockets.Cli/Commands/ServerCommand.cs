@@ -22,6 +22,12 @@ public static class ServerCommand
         var command = new Command("server", "Run the greeting server node.");
         var config = new Option<string>("--config") { Description = "HOCON file layered over the embedded defaults." };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print a line per connection (for load)." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve the server's metrics for Prometheus at http://HOST:PORT/metrics. [off]" };
+        metricsPort.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > 65535)
+                r.AddError("--metrics-port: must be a port from 1 to 65535");
+        });
         command.Add(flags.Add("--host", "akkasockets.server.host", "Address or host name to bind; :: is dual-stack. [127.0.0.1]"));
         command.Add(flags.Add("--port", "akkasockets.server.port", "Port to bind; 0 picks a free one. [9999]"));
         command.Add(config);
@@ -38,6 +44,7 @@ public static class ServerCommand
             Description = "SO_REUSEPORT: several server processes share the port (Linux).",
         };
         command.Add(reusePort);
+        command.Add(metricsPort);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,11 +73,11 @@ public static class ServerCommand
             }
             catch (SocketException e)
             {
-                await Console.Error.WriteLineAsync($"Cannot listen on {settings.Host}:{settings.Port}: cannot resolve host ({e.Message})");
+                await Console.Error.WriteLineAsync($"akkasockets server: cannot listen on {HostPort.Format(settings.Host, settings.Port)}: cannot resolve host ({e.Message})");
                 return ExitCodes.CannotListen;
             }
 
-            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet), clusterSettings);
+            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet), clusterSettings, parse.GetValue(metricsPort));
         });
         return command;
     }
@@ -99,15 +106,20 @@ public static class ServerCommand
     }
 
     private static async Task<int> RunAsync(
-        Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet, ClusterSettings? cluster)
+        Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet, ClusterSettings? cluster, int? metricsPort)
     {
         var stdout = Console.Out;
-        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet, cluster);
+        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet, cluster, metricsPort);
         try
         {
             // Akka.Hosting reports a failed start on the console: keep stdout for the tutorial's lines.
             Console.SetOut(TextWriter.Null);
             await host.StartAsync();
+        }
+        catch (Exception e) when (metricsPort is { } port && Innermost(e) is System.Net.HttpListenerException listener)
+        {
+            await Console.Error.WriteLineAsync($"akkasockets server: cannot serve metrics on {MetricsEndpoint.Url(settings.Host, port)}: {listener.Message}");
+            return ExitCodes.CannotListen;
         }
         catch (Exception e)
         {
@@ -133,7 +145,7 @@ public static class ServerCommand
 
         if (result is BindFailed failed)
         {
-            await Console.Error.WriteLineAsync($"Cannot listen on {EndPoints.Format(failed.Address)}: {failed.Reason}");
+            await Console.Error.WriteLineAsync($"akkasockets server: cannot listen on {EndPoints.Format(failed.Address)}: {failed.Reason}");
             await host.StopAsync();
             return ExitCodes.CannotListen;
         }
@@ -143,6 +155,8 @@ public static class ServerCommand
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         _ = system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
 
+        if (metricsPort is { } served)
+            await Console.Error.WriteLineAsync($"akkasockets server: metrics at {MetricsEndpoint.Url(settings.Host, served)}");
         await host.WaitForShutdownAsync();
         if (cluster is not null && ClusterHosting.RemovedLine(system) is { } removed)
         {

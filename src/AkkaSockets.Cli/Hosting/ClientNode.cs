@@ -15,10 +15,10 @@ public static class ClientNode
     public static IHost Build(Config config, Action<ActorSystem, IActorRegistry> start)
     {
         var builder = NodeHost.CreateBuilder();
-        builder.Services.AddAkka("akkasockets-client", (akka, _) =>
+        builder.Services.AddAkka("akkasockets-client", (akka, services) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
-            akka.LogThroughHost();
+            akka.LogThroughHost(services);
             akka.WithActors(start);
         });
 

@@ -38,10 +38,10 @@ public static class ClusterHosting
         var builder = NodeHost.CreateBuilder();
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddFilter("Akka.Hosting", LogLevel.None);
-        builder.Services.AddAkka(ClusterSettings.SystemName, (akka, _) =>
+        builder.Services.AddAkka(ClusterSettings.SystemName, (akka, services) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
-            akka.LogThroughHost();
+            akka.LogThroughHost(services);
             akka.WithActors((system, registry) =>
             {
                 start(system, registry);

@@ -10,10 +10,15 @@ namespace AkkaSockets.Cli.Hosting;
 internal sealed class NodeLifetime : IHostLifetime, IDisposable
 {
     private readonly IHostApplicationLifetime _application;
+    private readonly IEnumerable<DrainNotice> _notices;
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signals;
 
-    public NodeLifetime(IHostApplicationLifetime application) => _application = application;
+    public NodeLifetime(IHostApplicationLifetime application, IEnumerable<DrainNotice> notices)
+    {
+        _application = application;
+        _notices = notices;
+    }
 
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +41,14 @@ internal sealed class NodeLifetime : IHostLifetime, IDisposable
         context.Cancel = true;
         if (Interlocked.Increment(ref _signals) == 1)
         {
+            // Stop first, so nothing new is accepted while the notice asks for its figures.
             _application.StopApplication();
+            foreach (var notice in _notices)
+            {
+                if (notice.Describe() is { } text)
+                    Console.Error.WriteLine(text);
+            }
+
             return;
         }
 

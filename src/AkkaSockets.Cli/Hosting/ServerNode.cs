@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using AkkaSockets.Actors.Cluster;
 using AkkaSockets.Cli.Rendering;
+using AkkaSockets.Actors.Configuration;
 using AkkaSockets.Actors.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,22 +23,26 @@ public static class ServerNode
     private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
-    public static IHost Build(Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet, ClusterSettings? cluster = null)
+    public static IHost Build(
+        Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet, ClusterSettings? cluster = null, int? metricsPort = null)
     {
         var builder = NodeHost.CreateBuilder();
         // A failed start is reported once, as one line, by the command itself.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddFilter("Akka.Hosting", LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton(services => new DrainNotice(() => DescribeDrain(services, settings)));
+        if (metricsPort is { } port)
+            builder.Services.AddPrometheusEndpoint(settings.Host, port);
 
         var drainPhase = (settings.DrainTimeout + TimeSpan.FromSeconds(5)).TotalSeconds.ToString(CultureInfo.InvariantCulture);
         var shutdown = ConfigurationFactory.ParseString(
             $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {drainPhase}s");
 
-        builder.Services.AddAkka("akkasockets", (akka, _) =>
+        builder.Services.AddAkka("akkasockets", (akka, services) =>
         {
             akka.AddHocon(shutdown.WithFallback(config), HoconAddMode.Prepend);
-            akka.LogThroughHost();
+            akka.LogThroughHost(services);
             akka.WithActors((system, registry) =>
             {
                 // The renderer subscribes before the listener exists, so no accept line is missed.
@@ -54,6 +59,26 @@ public static class ServerNode
         });
 
         return builder.Build();
+    }
+
+    /// <summary>The first Ctrl+C's line: how many connections the drain waits for, and how to cut it short.</summary>
+    private static string? DescribeDrain(IServiceProvider services, ServerSettings settings)
+    {
+        if (!services.GetRequiredService<ActorRegistry>().TryGet<GreetingServerActor>(out var server))
+            return null;
+        string count;
+        try
+        {
+            var open = server.Ask<ServerStats>(GetServerStats.Instance, TimeSpan.FromSeconds(1)).GetAwaiter().GetResult().Open;
+            count = open == 1 ? "1 connection" : $"{open} connections";
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or InvalidOperationException)
+        {
+            // The system is already stopping; the drain goes on without the figure.
+            count = "connections";
+        }
+
+        return $"Draining {count} (up to {Units.Format(settings.DrainTimeout)}); press Ctrl+C again to stop now";
     }
 
     private static void AddShutdownTasks(ActorSystem system, IActorRef server, IActorRef console, ServerSettings settings)

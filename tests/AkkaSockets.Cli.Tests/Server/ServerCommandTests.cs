@@ -126,7 +126,7 @@ public sealed class ServerCommandTests
         var code = await cli.WaitForExitAsync(ExitTimeout);
 
         Assert.Equal(3, code);
-        Assert.Contains($"Cannot listen on 127.0.0.1:{port}: address already in use", cli.Stderr.Lines);
+        Assert.Contains($"akkasockets server: cannot listen on 127.0.0.1:{port}: address already in use", cli.Stderr.Lines);
         Assert.DoesNotContain(cli.Stdout.Lines, l => l.StartsWith("Listening on", StringComparison.Ordinal));
     }
 }

@@ -59,11 +59,40 @@ public sealed class FramingProperties
         Prop.ForAll(Gen.Zip(FrameLimit, ArbMap.Default.GeneratorFor<byte[]>()).ToArbitrary(), t =>
         {
             var (max, bytes) = t;
-            var messages = DecodeChunk(max, bytes);
+            var messages = DecodeChunk(max, bytes, complete: true);
 
             Assert.NotEmpty(messages);
             Assert.All(messages, m => Assert.InRange(m.Length, 0, max));
-            Assert.Equal(ChunkDecoder.StripOneLineEnd(bytes).ToArray(), messages.SelectMany(m => m).ToArray());
+            // After valid UTF-8, a start of a character at the very end waits (here: until the end
+            // of stream); the line end is removed from what comes before it.
+            var tail = ChunkDecoder.IncompleteTail(bytes);
+            if (!System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(0, bytes.Length - tail)))
+                tail = 0;
+            var expected = ChunkDecoder.StripOneLineEnd(bytes.AsSpan(0, bytes.Length - tail)).ToArray().Concat(bytes[^tail..]);
+            Assert.Equal(expected.ToArray(), messages.SelectMany(m => m).ToArray());
+        });
+
+    [Property(MaxTest = 300)]
+    public Property In_chunk_mode_valid_utf8_split_into_any_reads_comes_out_in_pieces_that_each_decode() =>
+        Prop.ForAll(Gen.Zip(Utf8Reads(), Gen.ListOf(Gen.Choose(1, 64), 8)).ToArbitrary(), t =>
+        {
+            var (c, sizes) = t;
+            // Line ends are removed per read, so keep them out of a text split at random.
+            var bytes = Encoding.UTF8.GetBytes(c.Text.Replace("\n", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal));
+            var decoder = new ChunkDecoder(c.Max);
+            var messages = new List<byte[]>();
+            var offset = 0;
+            foreach (var size in sizes.Append(bytes.Length))
+            {
+                var take = Math.Min(size, bytes.Length - offset);
+                if (take > 0)
+                    decoder.Decode(bytes.AsSpan(offset, take), messages);
+                offset += take;
+            }
+
+            decoder.Complete(messages);
+            Assert.All(messages, m => Assert.InRange(m.Length, 0, c.Max));
+            Assert.Equal(Encoding.UTF8.GetString(bytes), string.Concat(messages.Select(m => StrictUtf8.GetString(m))));
         });
 
     private static (List<byte[]> Messages, List<DecodeOutcome> Outcomes, LineDecoder Decoder) DecodeLines(
@@ -76,10 +105,14 @@ public sealed class FramingProperties
         return (messages, outcomes, decoder);
     }
 
-    private static List<byte[]> DecodeChunk(int max, byte[] bytes)
+    private static List<byte[]> DecodeChunk(int max, byte[] bytes, bool complete = false)
     {
         var messages = new List<byte[]>();
-        Assert.Equal(DecodeOutcome.Ok, new ChunkDecoder(max).Decode(bytes, messages));
+        var decoder = new ChunkDecoder(max);
+        Assert.Equal(DecodeOutcome.Ok, decoder.Decode(bytes, messages));
+        // Bytes that end like the start of a character wait for the next read, or the end of stream.
+        if (complete)
+            decoder.Complete(messages);
         return messages;
     }
 

@@ -14,21 +14,23 @@ namespace AkkaSockets.Actors.Transport;
 internal sealed class AkkaIoListenerActor : UntypedActor
 {
     private readonly IActorRef _handler;
-    private readonly Tcp.Bind _bind;
+    private readonly IPEndPoint _address;
+    private readonly int _backlog;
+    private readonly bool _reusePort;
     private IActorRef? _listener;
 
-    /// <param name="bind">The bind to perform; its handler is the one this actor answers to.</param>
-    public AkkaIoListenerActor(Tcp.Bind bind)
+    public AkkaIoListenerActor(IActorRef handler, IPEndPoint address, int backlog, bool reusePort)
     {
-        _handler = bind.Handler;
-        _bind = bind;
+        _handler = handler;
+        _address = address;
+        _backlog = backlog;
+        _reusePort = reusePort;
     }
 
-    public static Props Props(Tcp.Bind bind) => Akka.Actor.Props.Create(() => new AkkaIoListenerActor(bind));
+    public static Props Props(IActorRef handler, IPEndPoint address, int backlog, bool reusePort = false) =>
+        Akka.Actor.Props.Create(() => new AkkaIoListenerActor(handler, address, backlog, reusePort));
 
-    // Akka.IO answers the bind to this actor, which passes Bound and each connection on.
-    protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _bind.LocalAddress, _bind.Backlog, _bind.Options, _bind.PullMode));
+    protected override void PreStart() => Context.System.Tcp().Tell(Transports.Bind(Self, _address, _backlog, _reusePort));
 
     protected override void OnReceive(object message)
     {

@@ -17,7 +17,7 @@ internal sealed class DirectTransport : ITransport
 
     public bool ConnectionsOutliveListener => true;
 
-    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort) =>
+    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false) =>
         SocketListenerActor.Props(Transports.Bind(handler, address, backlog, reusePort), readBytes);
 
     public IPendingConnect Connect(ActorSystem system, EndPoint remote, IActorRef owner, int readBytes) =>

@@ -14,10 +14,7 @@ public static class Transports
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown transport"),
     };
 
-    /// <summary>
-    /// The bind both listeners perform: pull mode, dual-stack when binding <c>::</c>, and
-    /// SO_REUSEPORT when asked.
-    /// </summary>
+    /// <summary>The bind both listeners perform: pull mode, dual-stack when binding <c>::</c>, SO_REUSEPORT when asked.</summary>
     internal static Tcp.Bind Bind(IActorRef handler, IPEndPoint address, int backlog, bool reusePort)
     {
         var options = new List<Inet.SocketOption>(2);

@@ -31,7 +31,10 @@ case $SCENARIO in
 esac
 
 env=()
-[[ $MODE == perf ]] && env=(DOTNET_PerfMapEnabled=1)
+# perf names only JIT-compiled .NET code (through /tmp/perf-PID.map), not ReadyToRun code: the
+# perf mode runs everything JIT-compiled, fully optimised at once, in plain (not double-mapped)
+# memory, and warms up before recording.
+[[ $MODE == perf ]] && env=(DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0 DOTNET_EnableWriteXorExecute=0)
 env "${env[@]}" dotnet "$APP/akkasockets.dll" server --port 0 --quiet --delay "$delay" --max-connections 20000 "$@" \
   >"$OUT/server.out" 2>"$OUT/server.err" &
 SERVER=$!
@@ -46,6 +49,10 @@ done
 sleep 1
 
 span=${SECONDS_CAP:-$span}
+if [[ $MODE == perf ]]; then
+  bench/results/loadgen "$PORT" 2000 2000 0 60 60 16 >/dev/null 2>&1 || true
+  sleep 2
+fi
 base="$OUT/$MODE-$SCENARIO"
 cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 case $MODE in
@@ -56,7 +63,7 @@ case $MODE in
       >/dev/null 2>&1 &
     WATCH=$!; sleep 2 ;;
   perf)
-    perf record -F 499 -g -p "$SERVER" -o "$base.data" -- sleep "$span" >/dev/null 2>&1 &
+    perf record -F 999 -g -p "$SERVER" -o "$base.data" -- sleep "$span" >/dev/null 2>&1 &
     WATCH=$!; sleep 1 ;;
   alloc)
     "$TOOLS/dotnet-trace" collect -p "$SERVER" -o "$base.nettrace" --duration "00:00:00:$span" \
@@ -102,3 +109,7 @@ if mode == 'counters':
     for name, values in sorted(gauges.items()):
         print(f"{name}: max {max(values) / 1048576:.1f} MiB, last {values[-1] / 1048576:.1f} MiB")
 PY
+if [[ $MODE == alloc ]]; then
+  dotnet build bench/profile/AllocTicks -c Release -o bench/results/alloc-ticks -v q -nologo >/dev/null
+  dotnet bench/results/alloc-ticks/AllocTicks.dll "$base.nettrace" "$(python3 -c "import json; print(json.load(open('$base.load.json'))['ok'])")" 30
+fi

@@ -22,7 +22,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLI = os.path.join(ROOT, 'bench/results/publish/akkasockets/akkasockets.dll')
+CLI = os.environ.get('AKKASOCKETS_DLL') or os.path.join(ROOT, 'bench/results/publish/akkasockets/akkasockets.dll')
 PLAIN = os.path.join(ROOT, 'bench/results/publish/plain/PlainServer.dll')
 ASYNCIO = os.path.join(ROOT, 'bench/baselines/asyncio_server.py')
 GO = os.path.join(ROOT, 'bench/results/publish/go/greeting-go')
@@ -58,8 +58,9 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK
 
 
-def start(cmd):
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def start(cmd, env=None):
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, **env} if env else None)
     deadline = time.time() + 30
     while time.time() < deadline:
         line = proc.stdout.readline()
@@ -92,8 +93,8 @@ def load(port, args, cap_s, driver):
     return json.loads(lines[-1])
 
 
-def scenario(name, cmd, load_args, cap_s, driver):
-    proc, port = start(cmd)
+def scenario(name, cmd, load_args, cap_s, driver, env=None):
+    proc, port = start(cmd, env)
     try:
         idle = proc_kb(proc.pid, 'VmRSS')
         cpu0 = cpu_seconds(proc.pid)
@@ -166,8 +167,14 @@ def main():
     ap.add_argument('--skip', action='append', default=[], help='scenario to skip: burst, ramp, throughput')
     ap.add_argument('--driver', action='append', choices=['akkasockets-load', 'c-loadgen'],
                     help='load generator(s) to drive every scenario with; default: both')
+    ap.add_argument('--variant', action='append', default=[], metavar='NAME:VAR=VALUE[,VAR=VALUE]',
+                    help='an A/B row: akkasockets with these environment variables, named akkasockets+NAME')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench/results/bench.json'))
     a = ap.parse_args()
+    variants = {}
+    for v in a.variant:
+        name, _, assignments = v.partition(':')
+        variants['akkasockets+' + name] = dict(x.split('=', 1) for x in assignments.split(',') if x)
     repeat = a.repeat or (1 if a.quick else 3)
     n = a.sessions or (5000 if a.quick else 15000)
     zero_delay = a.throughput_sessions or (5000 if a.quick else 20000)
@@ -192,17 +199,19 @@ def main():
         for plan, delay, args, cap in plans:
             if driver == 'c-loadgen' and plan == 'throughput':
                 continue
-            chosen = {k: v for k, v in servers(delay).items() if not a.only or k in a.only}
+            every = servers(delay)
+            every.update({name: every['akkasockets'] for name in variants})
+            chosen = {k: v for k, v in every.items() if not a.only or k in a.only or k in variants}
             runs = {name: [] for name in chosen}
             # Interleaved: every server once per repetition.
             for i in range(repeat):
                 for name, cmd in chosen.items():
                     print(f'{driver} {plan:10s} {name:17s} run {i + 1}/{repeat} ...', file=sys.stderr, flush=True)
-                    runs[name].append(scenario(name, cmd, args, cap, driver))
+                    runs[name].append(scenario(name, cmd, args, cap, driver, variants.get(name)))
             for name in chosen:
                 results.setdefault(driver, {}).setdefault(plan, {})[name] = median_of(runs[name])
 
-    meta = {'stamp': stamp(), 'repeat': repeat, 'sessions': n, 'ramp_per_s': a.ramp,
+    meta = {'stamp': stamp(), 'variants': variants, 'repeat': repeat, 'sessions': n, 'ramp_per_s': a.ramp,
             'throughput_sessions': zero_delay, 'results': results}
     print_table(meta)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)

@@ -9,7 +9,7 @@ namespace AkkaSockets.Micro;
 /// </summary>
 internal static class ActorSystemFixture
 {
-    public const string AkkaMailbox = "akka.dispatch.UnboundedMailbox";
+    public const string AkkaMailbox = "Akka.Dispatch.UnboundedMailbox, Akka";
     public const string CompactMailbox = "AkkaSockets.Actors.Dispatch.CompactMailbox, AkkaSockets.Actors";
 
     public static ActorSystem Create(string mailboxType) => ActorSystem.Create("micro", ConfigurationFactory.ParseString($$"""

@@ -19,13 +19,13 @@ public class MailboxBenchmarks
     private ActorSystem _system = null!;
     private Props _props = null!;
 
-    [Params(ActorSystemFixture.AkkaMailbox, ActorSystemFixture.CompactMailbox)]
-    public string Mailbox { get; set; } = ActorSystemFixture.AkkaMailbox;
+    [Params("Akka", "Compact")]
+    public string Mailbox { get; set; } = "Akka";
 
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystemFixture.Create(Mailbox);
+        _system = ActorSystemFixture.Create(Mailbox == "Akka" ? ActorSystemFixture.AkkaMailbox : ActorSystemFixture.CompactMailbox);
         _props = Props.Create(() => new OneMessageActor(_done));
     }
 

@@ -97,8 +97,8 @@ if mode == 'counters':
             continue
         (rates if r[3] == 'Rate' else gauges).setdefault(r[2], []).append(value)
     for name, values in sorted(rates.items()):
-        # Less what the process allocates idle (the counters session itself), from the quiet tail.
-        idle = sorted(values[-4:])[1] if len(values) >= 8 else 0
+        # Less what the process allocates idle (the counters session itself): the quietest second.
+        idle = min(values) if len(values) >= 8 else 0
         total = sum(v - idle for v in values)
         if 'total_allocated' in name:
             print(f"allocated {total / 1048576:.1f} MiB = {total / ok:.0f} B/session (idle {idle / 1024:.0f} KiB/s subtracted)")

@@ -146,13 +146,15 @@ def stamp():
         pass
     with open('/proc/meminfo') as f:
         mem_gib = int(f.readline().split()[1]) / 1024 / 1024
+    with open('/proc/loadavg') as f:
+        load = f.read().split()[:3]
     commit = run('git', 'rev-parse', '--short=10', 'HEAD')
     if run('git', 'status', '--porcelain', '--untracked-files=no'):
         commit += ' (with uncommitted changes)'
     return {'commit': commit, 'cpu': cpu, 'cpus': os.cpu_count(), 'mem_gib': round(mem_gib, 1),
             'kernel': platform.release(), 'dotnet': run('dotnet', '--version'),
             'go': run('go', 'version').replace('go version ', ''), 'node': run('node', '--version'),
-            'python': platform.python_version()}
+            'python': platform.python_version(), 'loadavg': ' '.join(load)}
 
 
 def main():
@@ -175,6 +177,7 @@ def main():
     for v in a.variant:
         name, _, assignments = v.partition(':')
         variants['akkasockets+' + name] = dict(x.split('=', 1) for x in assignments.split(',') if x)
+    load_before = stamp()['loadavg']
     repeat = a.repeat or (1 if a.quick else 3)
     n = a.sessions or (5000 if a.quick else 15000)
     zero_delay = a.throughput_sessions or (5000 if a.quick else 20000)
@@ -211,8 +214,10 @@ def main():
             for name in chosen:
                 results.setdefault(driver, {}).setdefault(plan, {})[name] = median_of(runs[name])
 
-    meta = {'stamp': stamp(), 'variants': variants, 'repeat': repeat, 'sessions': n, 'ramp_per_s': a.ramp,
+    meta = {'stamp': None, 'variants': variants, 'repeat': repeat, 'sessions': n, 'ramp_per_s': a.ramp,
             'throughput_sessions': zero_delay, 'results': results}
+    meta['stamp'] = stamp()
+    meta['stamp']['loadavg'] = f"{load_before} before, {meta['stamp']['loadavg']} after"
     print_table(meta)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, 'w') as f:
@@ -223,7 +228,8 @@ def main():
 def print_table(meta):
     st = meta['stamp']
     print(f"\ncommit {st['commit']}; {st['cpus']} x {st['cpu']}, {st['mem_gib']} GiB, Linux {st['kernel']}; "
-          f".NET SDK {st['dotnet']}, {st['go']}, Node.js {st['node']}, Python {st['python']}")
+          f".NET SDK {st['dotnet']}, {st['go']}, Node.js {st['node']}, Python {st['python']}; "
+          f"load average {st['loadavg']} (other work on the machine moves every latency)")
     print(f"medians of {meta['repeat']}; burst and ramp: {meta['sessions']} sessions of 3 names, reply delay 1 s, "
           f"ramp {meta['ramp_per_s']}/s; throughput: {meta['throughput_sessions']} sessions, 100 at a time, no delay")
     for driver, results in meta['results'].items():

@@ -59,7 +59,7 @@ case $MODE in
   counters)
     rm -f "$base.csv"
     "$TOOLS/dotnet-counters" collect -p "$SERVER" --refresh-interval 1 --format csv -o "$base.csv" --duration "00:00:00:$span" \
-      --counters "System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.gc.last_collection.heap.size,dotnet.process.memory.working_set]" \
+      --counters "System.Runtime[dotnet.thread_pool.work_item.count,dotnet.monitor.lock_contentions,dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.gc.last_collection.heap.size,dotnet.process.memory.working_set]" \
       >/dev/null 2>&1 &
     WATCH=$!; sleep 2 ;;
   perf)
@@ -106,6 +106,8 @@ if mode == 'counters':
             print(f"GCs {name.split('[')[-1].rstrip(']')}: {total:.0f}")
         elif 'pause' in name:
             print(f"GC pause total {1000 * total:.0f} ms")
+        elif 'work_item' in name or 'lock_contentions' in name:
+            print(f"{name}: {total:.0f} = {total / ok:.1f} per session")
     for name, values in sorted(gauges.items()):
         print(f"{name}: max {max(values) / 1048576:.1f} MiB, last {values[-1] / 1048576:.1f} MiB")
 PY

@@ -24,6 +24,13 @@ command -v node >/dev/null || { echo "Node.js (node) is needed for the Node.js b
 # The server is published exactly as a user would: a plain Release publish. Whatever the
 # bench's figures need (ReadyToRun, GC settings) must come from the project file itself.
 dotnet publish src/AkkaSockets.Cli -c Release -o bench/results/publish/akkasockets -v q -nologo >/dev/null
+# A ReadyToRun image carries the 'RTR' header signature; without it the first seconds of a burst
+# are spent in the JIT, and the figures would not be a deployed server's.
+if ! python3 -c "import sys; sys.exit(b'RTR\0' not in open(sys.argv[1], 'rb').read())" bench/results/publish/akkasockets/akkasockets.dll; then
+  echo "run.sh: a plain Release publish is not ReadyToRun here; publishing with -p:PublishReadyToRun=true" >&2
+  dotnet publish src/AkkaSockets.Cli -c Release -r "linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')" \
+    --self-contained false -p:PublishReadyToRun=true -o bench/results/publish/akkasockets -v q -nologo >/dev/null
+fi
 # The plain .NET baseline gets ReadyToRun too, so the comparison is not with a cold JIT.
 rid="linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')"
 dotnet publish bench/baselines/PlainServer -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \

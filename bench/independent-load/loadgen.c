@@ -3,10 +3,14 @@
  * one thread, non-blocking sockets, epoll. Each session connects, reads "Welcome!", sends each
  * name and waits for exactly "Hello, NAME!", then sends "exit" and closes, as the tutorial's
  * client does. Reply latency is the time from writing a name to reading the last byte of its
- * reply, the same definition `akkasockets load` uses.
+ * reply, the same definition `akkasockets load` uses. Greeting latency is the time from starting
+ * the connect to reading the last byte of "Welcome!": accept, the server's per-connection set-up
+ * and its first write.
  *
- * usage: loadgen PORT SESSIONS CONNECTIONS RAMP_PER_S [TIMEOUT_S] [CAP_S]
- *   Loopback only (127.0.0.1). RAMP_PER_S 0 starts everything at once.
+ * usage: loadgen PORT SESSIONS CONNECTIONS RAMP_PER_S [TIMEOUT_S] [CAP_S] [SOURCES]
+ *   Loopback only (server on 127.0.0.1). RAMP_PER_S 0 starts everything at once.
+ *   SOURCES (default 16): connects are bound round-robin to source addresses 127.0.0.2 ...
+ *   so that no single source address runs short of ephemeral ports (TIME_WAIT) in a long run.
  *   Every loop is bounded: the run stops at CAP_S (default 300) whatever happens.
  * Prints a human line on stderr and one JSON line on stdout.
  */
@@ -39,6 +43,7 @@ struct session {
     int step;          /* -1: welcome, 0..NAMES-1: reply to names[step] */
     size_t matched;    /* bytes of the current expectation seen */
     int64_t sent_at;   /* ns */
+    int64_t started_at; /* ns, connect started */
     int64_t deadline;  /* ns */
 };
 
@@ -63,8 +68,8 @@ static double pct(const int64_t *sorted, long n, double p) {
 
 static int epfd;
 static struct session *sessions;
-static int64_t *latencies;
-static long nlat, ok, failed, failed_refused, failed_timeout, failed_closed, failed_unexpected;
+static int64_t *latencies, *greetings;
+static long nlat, ngreet, sources = 16, source_next, ok, failed, failed_refused, failed_timeout, failed_closed, failed_unexpected;
 static long active, open_now, peak_open;
 static int64_t timeout_ns;
 
@@ -104,6 +109,7 @@ static void on_readable(struct session *s) {
             if (++s->matched < want_len) continue;
             int64_t t = now_ns();
             if (s->step >= 0) latencies[nlat++] = t - s->sent_at;
+            else greetings[ngreet++] = t - s->started_at;
             s->step++;
             s->matched = 0;
             if (s->step < NAMES) {
@@ -123,12 +129,18 @@ static void start_session(struct session *s, struct sockaddr_in *addr) {
     s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     s->step = -1;
     s->matched = 0;
-    s->deadline = now_ns() + timeout_ns;
+    s->started_at = now_ns();
+    s->deadline = s->started_at + timeout_ns;
     active++;
     if (s->fd < 0) { s->state = CONNECTING; finish(s, 0, &failed_closed); return; }
     int one = 1;
     setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     s->state = CONNECTING;
+    if (sources > 0) {
+        struct sockaddr_in src = {.sin_family = AF_INET, .sin_port = 0};
+        src.sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)(source_next++ % sources));
+        if (bind(s->fd, (struct sockaddr *)&src, sizeof src) < 0) { finish(s, 0, &failed_refused); return; }
+    }
     int r = connect(s->fd, (struct sockaddr *)addr, sizeof *addr);
     if (r < 0 && errno != EINPROGRESS) { finish(s, 0, &failed_refused); return; }
     struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.ptr = s};
@@ -137,7 +149,7 @@ static void start_session(struct session *s, struct sockaddr_in *addr) {
 
 int main(int argc, char **argv) {
     if (argc < 5) {
-        fprintf(stderr, "usage: %s PORT SESSIONS CONNECTIONS RAMP_PER_S [TIMEOUT_S] [CAP_S]\n", argv[0]);
+        fprintf(stderr, "usage: %s PORT SESSIONS CONNECTIONS RAMP_PER_S [TIMEOUT_S] [CAP_S] [SOURCES]\n", argv[0]);
         return 2;
     }
     int port = atoi(argv[1]);
@@ -145,14 +157,16 @@ int main(int argc, char **argv) {
     double ramp = atof(argv[4]);
     timeout_ns = (int64_t)((argc > 5 ? atof(argv[5]) : 10.0) * 1e9);
     int64_t cap_ns = (int64_t)((argc > 6 ? atof(argv[6]) : 300.0) * 1e9);
-    if (port <= 0 || total <= 0 || limit <= 0) { fprintf(stderr, "bad arguments\n"); return 2; }
+    if (argc > 7) sources = atol(argv[7]);
+    if (port <= 0 || total <= 0 || limit <= 0 || sources < 0 || sources > 250) { fprintf(stderr, "bad arguments\n"); return 2; }
 
     for (int i = 0; i < NAMES; i++) {
         reply_len[i] = (size_t)snprintf(replies[i], sizeof replies[i], "Hello, %s!", names[i]);
     }
     sessions = calloc((size_t)total, sizeof *sessions);
     latencies = calloc((size_t)total * NAMES, sizeof *latencies);
-    if (!sessions || !latencies) { perror("calloc"); return 1; }
+    greetings = calloc((size_t)total, sizeof *greetings);
+    if (!sessions || !latencies || !greetings) { perror("calloc"); return 1; }
     for (long i = 0; i < total; i++) { sessions[i].fd = -1; sessions[i].state = IDLE; }
 
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -202,17 +216,24 @@ int main(int argc, char **argv) {
 
     double elapsed = (now_ns() - t0) / 1e9;
     qsort(latencies, (size_t)nlat, sizeof *latencies, cmp_i64);
-    fprintf(stderr, "loadgen: %ld ok, %ld failed, %ld cancelled%s in %.2fs; reply ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f; peak open %ld\n",
+    qsort(greetings, (size_t)ngreet, sizeof *greetings, cmp_i64);
+    fprintf(stderr, "loadgen: %ld ok, %ld failed, %ld cancelled%s in %.2fs; reply ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f; "
+            "greeting ms p50 %.3f p99 %.3f; peak open %ld\n",
             ok, failed, cancelled, capped ? " (cap)" : "", elapsed, pct(latencies, nlat, 50), pct(latencies, nlat, 90),
-            pct(latencies, nlat, 99), pct(latencies, nlat, 99.9), nlat ? latencies[nlat - 1] / 1e6 : 0.0, peak_open);
+            pct(latencies, nlat, 99), pct(latencies, nlat, 99.9), nlat ? latencies[nlat - 1] / 1e6 : 0.0,
+            pct(greetings, ngreet, 50), pct(greetings, ngreet, 99), peak_open);
     printf("{\"ok\":%ld,\"failed\":%ld,\"failures\":{\"refused\":%ld,\"timeout\":%ld,\"closed\":%ld,\"unexpected\":%ld,\"cancelled\":%ld},"
            "\"replies\":%ld,\"reply_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p99.9\":%.3f,\"max\":%.3f},"
+           "\"greeting_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
            "\"sessions_per_s\":%.3f,\"peak_open\":%ld,\"elapsed_s\":%.3f}\n",
            ok, failed + cancelled, failed_refused, failed_timeout, failed_closed, failed_unexpected, cancelled, nlat,
            pct(latencies, nlat, 50), pct(latencies, nlat, 90), pct(latencies, nlat, 99), pct(latencies, nlat, 99.9),
-           nlat ? latencies[nlat - 1] / 1e6 : 0.0, elapsed > 0 ? ok / elapsed : 0.0, peak_open, elapsed);
+           nlat ? latencies[nlat - 1] / 1e6 : 0.0,
+           pct(greetings, ngreet, 50), pct(greetings, ngreet, 99), ngreet ? greetings[ngreet - 1] / 1e6 : 0.0,
+           elapsed > 0 ? ok / elapsed : 0.0, peak_open, elapsed);
     free(sessions);
     free(latencies);
+    free(greetings);
     close(epfd);
     return failed + cancelled > 0 ? 1 : 0;
 }

@@ -7,7 +7,9 @@ namespace AkkaSockets.Actors.Dispatch;
 /// sessions). Akka keeps an actor's children in an immutable dictionary, so adding or removing
 /// one of n children copies a path of about log n nodes; with thousands of children under one
 /// actor that was a quarter of everything allocated per session. Spread over groups
-/// (<see cref="ChildGroups"/>), each tree stays small.
+/// (<see cref="ChildGroups"/>), each tree stays small: with 10,000 children alive, starting and
+/// stopping one more costs 760 B less over 16 groups than under one parent (Akka 1.5.75;
+/// bench/Micro, ChildrenBenchmarks).
 /// <para>Children that throw are stopped, never restarted. Anything else a child sends its
 /// parent is forwarded to the group's own parent, sender kept.</para>
 /// </summary>

@@ -3,8 +3,9 @@ using Akka.Actor;
 namespace AkkaSockets.Actors.Dispatch;
 
 /// <summary>
-/// Props from a plain delegate. <c>Props.Create(() => new …)</c> compiles an expression tree on
-/// every call, which shows when an actor is created per accepted connection or per session.
+/// Props from a plain delegate. <c>Props.Create(() => new …)</c> evaluates an expression tree on
+/// every call, which shows when an actor is created per accepted connection or per session:
+/// 512 B and ~1 µs against 152 B and ~0.14 µs (Akka 1.5.75; bench/Micro, PropsBenchmarks).
 /// </summary>
 public sealed class DelegateProducer<TActor> : IIndirectActorProducer
     where TActor : ActorBase

@@ -38,9 +38,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly IFrameDecoder _decoder;
     private readonly Queue<byte[]> _pending = new();
 
-    // A phase field and a flag set, not Become: Akka 1.5.74 gives an actor's second behaviour a
-    // full state object (two dictionaries, a set and a stack), a few hundred bytes for every
-    // connection. The legal combinations are in docs/architecture.md.
+    // A phase field and a flag set, not Become: Akka 1.5.75 gives an actor's second behaviour a
+    // full state object (two dictionaries, a set and a stack), 256 B more for every connection
+    // (bench/Micro, BecomeBenchmarks). The legal combinations are in docs/architecture.md.
     private Phase _phase = Phase.Idle;
     private Status _status;
     private DateTimeOffset _lastActivity;

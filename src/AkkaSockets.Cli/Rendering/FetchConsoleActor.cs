@@ -74,11 +74,13 @@ public sealed class FetchConsoleActor : UntypedActor
         {
             case ResponseHeadReceived received:
                 EndProgressLine();
+                // With -o - the body owns stdout, so the heads go to stderr.
+                var heads = _page.BodyStream is null ? _out : _err;
                 if (_heads++ > 0)
-                    _out.WriteLine();
+                    heads.WriteLine();
                 foreach (var line in received.Head.Lines)
-                    _out.WriteLine(line);
-                _out.Flush();
+                    heads.WriteLine(line);
+                heads.Flush();
                 break;
             case FetchProgressed progressed:
                 ShowProgress(progressed);

@@ -402,6 +402,8 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
     /// </summary>
     private static Failed Failure(int generation, Exchange exchange, Exception e, bool fromSink)
     {
+        while (e is AggregateException { InnerExceptions.Count: 1 } single)
+            e = single.InnerExceptions[0];
         if (e is AbruptIOTerminationException { InnerException: { } upstream })
             return Failure(generation, exchange, upstream, fromSink: false);
         return e switch

@@ -91,6 +91,9 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
                 else
                     Connect(new Attempt(resolved.Url, resolved.Redirects, resolved.Addresses.Select(a => new IPEndPoint(a, resolved.Url.Port)).ToArray(), 0));
                 break;
+            case Failed failed when failed.Generation == generation:
+                Fail(failed.Failure, failed.Reason);
+                break;
             case ConnectTimedOut timedOut when timedOut.Generation == generation:
                 Fail(FetchFailure.ConnectTimeout, $"Timed out resolving {_page.Url.Host} after {Format(_settings.ConnectTimeout)}");
                 break;

@@ -276,6 +276,17 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void An_unresolvable_host_is_a_DNS_failure_not_a_timeout()
+    {
+        // .invalid never resolves (RFC 6761); the timeout is far longer than a resolver's answer.
+        var failed = Assert.IsType<FetchFailed>(Fetch("http://no-such-host.invalid/", overrides: "akkasockets.fetch.connect-timeout = 60s"));
+
+        Assert.Equal(FetchFailure.DnsFailed, failed.Failure);
+        Assert.StartsWith("Cannot resolve host no-such-host.invalid", failed.Reason, StringComparison.Ordinal);
+        AssertNoFilesLeft();
+    }
+
+    [Fact]
     public async Task A_refused_connection_is_reported_as_refused()
     {
         int port;

@@ -36,6 +36,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 echo "Building (Release, and a ReadyToRun publish)..." >&2
 dotnet build -c Release src/AkkaSockets.Cli -v q -nologo >&2

@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
-# Fetch benchmark (not a test): a local Kestrel serves a chunked body of SIZE_MIB MiB (default
-# 256) on 127.0.0.1; `akkasockets fetch` and `curl -s -o` each download it RUNS times (default 3).
-# Prints the median throughput of each, akkasockets' peak RSS (must stay under 200 MiB), and
-# checks that both saved files are identical (sha256). Loopback only; every step is bounded.
+# Fetch benchmark (not a test). A local Kestrel (bench/FetchBenchServer) serves bodies with a
+# Content-Length over http:// and https:// on 127.0.0.1 (TLS with a CA it makes at start, handed
+# to both clients as --cacert). For each scheme and size, `akkasockets fetch -o` and `curl -o`
+# download the body RUNS times each, interleaved in the same run; the table gives medians of wall
+# throughput and peak RSS (GNU time), and both files are compared byte for byte. The executable
+# runs server GC (chosen for the server); the rows marked "wks" run it with DOTNET_gcServer=0.
+# Then the fixed cost of a small fetch: akkasockets as built, ReadyToRun, ReadyToRun with
+# workstation GC, with Akka's stock scheduler and mailbox (--config), next to curl. Loopback
+# only; every step is bounded by a timeout.
+#   SIZES_MIB="1024 4096" RUNS=3 SMALL_RUNS=7 bench/fetch-bench.sh
+# Bodies over 1 GiB (which only show that peak RSS does not grow) may be cut down with
+# BIG_RUNS and BIG_SCHEMES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZE_MIB=${SIZE_MIB:-256}
+SIZES_MIB=${SIZES_MIB:-"1024 4096"}
+SCHEMES=${SCHEMES:-"http https"}
+GCS=${GCS:-"server wks"}
 RUNS=${RUNS:-3}
-RSS_LIMIT_KIB=$((200 * 1024))
-STEP_TIMEOUT=300
+BIG_RUNS=${BIG_RUNS:-$RUNS}
+BIG_SCHEMES=${BIG_SCHEMES:-$SCHEMES}
+SMALL_RUNS=${SMALL_RUNS:-7}
+STEP_TIMEOUT=600
 
-if [ ! -x /usr/bin/time ]; then
-  echo "bench: /usr/bin/time (GNU time) is missing; install it with: apt-get install -y time" >&2
-  exit 1
-fi
-for tool in curl sha256sum dotnet; do
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is missing: apt-get install -y time" >&2; exit 1; }
+for tool in curl cmp dotnet; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-echo "Building (Release)..." >&2
-dotnet build -c Release src/AkkaSockets.Cli -v q -nologo >&2
-dotnet build -c Release bench/FetchBenchServer -v q -nologo >&2
-
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -31,69 +36,106 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-dotnet bench/FetchBenchServer/bin/Release/net10.0/FetchBenchServer.dll "$SIZE_MIB" >"$work/server.out" 2>"$work/server.err" &
+echo "Building (Release, and a ReadyToRun publish)..." >&2
+dotnet build -c Release src/AkkaSockets.Cli -v q -nologo >&2
+dotnet build -c Release bench/FetchBenchServer -v q -nologo >&2
+dotnet publish -c Release src/AkkaSockets.Cli -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" -v q -nologo >&2
+akka=(dotnet src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll fetch)
+akka_r2r=("$work/r2r/akkasockets" fetch)
+
+dotnet bench/FetchBenchServer/bin/Release/net10.0/FetchBenchServer.dll "$work/ca.pem" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 300); do
-  [ -s "$work/server.out" ] && break
+  [ "$(wc -l <"$work/server.out")" -ge 2 ] && break
   sleep 0.1
 done
-base=$(head -n1 "$work/server.out")
-[ -n "$base" ] || { echo "bench: the server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
-url="$base/body.bin"
-echo "Server: $url ($SIZE_MIB MiB, chunked)" >&2
+http_base=$(sed -n 1p "$work/server.out")
+https_base=$(sed -n 2p "$work/server.out")
+[ -n "$https_base" ] || { echo "bench: the server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
+echo "Server: $http_base and $https_base (CA $work/ca.pem)" >&2
 
-now() { date +%s.%N; }
-mibps() { awk -v mib="$SIZE_MIB" -v s="$1" 'BEGIN { printf "%.1f", mib / s }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-akka_times=() curl_times=() rss=() akka_fixed=() curl_fixed=()
-for run in $(seq 1 "$RUNS"); do
-  rm -f "$work/akka.bin" "$work/curl.bin"
+# measure NAME OUTFILE CMD...: runs CMD under GNU time; appends "wall rss_kib" to $work/NAME.
+measure() {
+  local name=$1 out=$2
+  shift 2
+  rm -f "$out"
+  timeout "$STEP_TIMEOUT" /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" \
+    || { echo "bench: $name failed:" >&2; cat "$work/stderr.txt" "$work/time.txt" >&2; exit 1; }
+  cat "$work/time.txt" >>"$work/$name"
+}
 
-  # The fixed cost of one run (process start-up, connect, exit), measured on an empty body.
-  start=$(now)
-  timeout "$STEP_TIMEOUT" dotnet src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll fetch "$base/empty.bin" -o "$work/empty" >/dev/null
-  akka_fixed+=("$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')")
-  start=$(now)
-  timeout "$STEP_TIMEOUT" curl -s -o "$work/empty" "$base/empty.bin"
-  curl_fixed+=("$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')")
-
-  start=$(now)
-  timeout "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/time.txt" \
-    dotnet src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll fetch "$url" -o "$work/akka.bin" >/dev/null
-  end=$(now)
-  akka_times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
-  rss+=("$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")")
-
-  start=$(now)
-  timeout "$STEP_TIMEOUT" curl -s -o "$work/curl.bin" "$url"
-  end=$(now)
-  curl_times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
-
-  akka_sum=$(sha256sum "$work/akka.bin" | cut -d' ' -f1)
-  curl_sum=$(sha256sum "$work/curl.bin" | cut -d' ' -f1)
-  echo "run $run: akkasockets ${akka_times[-1]}s rss ${rss[-1]} KiB, curl ${curl_times[-1]}s, sha256 $([ "$akka_sum" = "$curl_sum" ] && echo identical || echo DIFFERENT)" >&2
-  if [ "$akka_sum" != "$curl_sum" ]; then
-    echo "bench: the saved files differ" >&2
-    exit 1
-  fi
+echo "uptime at start: $(uptime)"
+echo
+echo "| scheme | body | GC | akkasockets MiB/s | curl MiB/s | akkasockets / curl | akkasockets peak RSS | curl peak RSS |"
+echo "|---|---|---|---|---|---|---|---|"
+for gc in $GCS; do
+gc_env=()
+[ "$gc" = wks ] && gc_env=(env DOTNET_gcServer=0)
+for scheme in $SCHEMES; do
+  base=$http_base
+  [ "$scheme" = https ] && base=$https_base
+  for mib in $SIZES_MIB; do
+    runs=$RUNS
+    if [ "$mib" -gt 1024 ]; then
+      runs=$BIG_RUNS
+      case " $BIG_SCHEMES " in *" $scheme "*) ;; *) continue ;; esac
+    fi
+    url="$base/size/$mib.bin"
+    rm -f "$work/akka" "$work/curl"
+    for run in $(seq 1 "$runs"); do
+      measure akka "$work/akka.bin" "${gc_env[@]}" "${akka[@]}" "$url" -o "$work/akka.bin" --cacert "$work/ca.pem"
+      measure curl "$work/curl.bin" curl -sS --cacert "$work/ca.pem" -o "$work/curl.bin" "$url"
+      if [ "$run" = 1 ]; then
+        cmp -s "$work/akka.bin" "$work/curl.bin" || { echo "bench: the saved files differ ($url)" >&2; exit 1; }
+        [ "$(stat -c %s "$work/akka.bin")" = $((mib * 1024 * 1024)) ] || { echo "bench: wrong size ($url)" >&2; exit 1; }
+      fi
+      rm -f "$work/akka.bin" "$work/curl.bin"
+    done
+    akka_s=$(cut -d' ' -f1 "$work/akka" | median)
+    curl_s=$(cut -d' ' -f1 "$work/curl" | median)
+    akka_rss=$(cut -d' ' -f2 "$work/akka" | median)
+    curl_rss=$(cut -d' ' -f2 "$work/curl" | median)
+    awk -v s="$scheme" -v mib="$mib" -v g="$gc" -v a="$akka_s" -v c="$curl_s" -v ar="$akka_rss" -v cr="$curl_rss" 'BEGIN {
+      printf "| %s | %d MiB | %s | %.0f | %.0f | %.2fx | %.0f MiB | %.0f MiB |\n", s, mib, g, mib / a, mib / c, c / a, ar / 1024, cr / 1024 }'
+    echo "  ($scheme $mib MiB $gc: medians of $runs; akkasockets $(tr '\n' ' ' <"$work/akka"), curl $(tr '\n' ' ' <"$work/curl")(wall s, RSS KiB))" >&2
+  done
+done
 done
 
-akka_median=$(printf '%s\n' "${akka_times[@]}" | median)
-curl_median=$(printf '%s\n' "${curl_times[@]}" | median)
-akka_fixed_median=$(printf '%s\n' "${akka_fixed[@]}" | median)
-curl_fixed_median=$(printf '%s\n' "${curl_fixed[@]}" | median)
-peak_rss=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n1)
-size=$(stat -c %s "$work/akka.bin")
-
-echo "body:        $SIZE_MIB MiB chunked ($size bytes), sha256 $akka_sum (akkasockets = curl)"
-echo "akkasockets: $(mibps "$akka_median") MiB/s (median of $RUNS, ${akka_median}s), peak RSS $((peak_rss / 1024)) MiB"
-echo "curl:        $(mibps "$curl_median") MiB/s (median of $RUNS, ${curl_median}s)"
-echo "fixed cost per run (empty body): akkasockets ${akka_fixed_median}s, curl ${curl_fixed_median}s"
-echo "transfer only (minus fixed cost): akkasockets $(mibps "$(awk -v a="$akka_median" -v b="$akka_fixed_median" 'BEGIN { print a - b }')") MiB/s, curl $(mibps "$(awk -v a="$curl_median" -v b="$curl_fixed_median" 'BEGIN { print a - b }')") MiB/s"
-
-if [ "$peak_rss" -ge "$RSS_LIMIT_KIB" ]; then
-  echo "bench: peak RSS $((peak_rss / 1024)) MiB is not under 200 MiB" >&2
-  exit 1
-fi
+echo
+echo "Small fetch (empty body over http://), median of $SMALL_RUNS, interleaved:"
+echo
+echo "| client | wall | peak RSS |"
+echo "|---|---|---|"
+cat >"$work/light.hocon" <<'HOCON'
+akka.scheduler.implementation = "Akka.Actor.HashedWheelTimerScheduler, Akka"
+akka.actor.default-mailbox.mailbox-type = "Akka.Dispatch.UnboundedMailbox, Akka"
+akka.actor.mailbox.unbounded-queue-based.mailbox-type = "Akka.Dispatch.UnboundedMailbox, Akka"
+HOCON
+names="curl built r2r r2r_wks r2r_light"
+for name in $names; do rm -f "$work/small_$name"; done
+for _ in $(seq 1 "$SMALL_RUNS"); do
+  measure small_curl "$work/small" curl -sS -o "$work/small" "$http_base/empty.bin"
+  measure small_built "$work/small" "${akka[@]}" "$http_base/empty.bin" -o "$work/small"
+  measure small_r2r "$work/small" "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small"
+  measure small_r2r_wks "$work/small" env DOTNET_gcServer=0 "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small"
+  measure small_r2r_light "$work/small" "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small" --config "$work/light.hocon"
+done
+for name in $names; do
+  label=$name
+  case $name in
+    built) label="akkasockets (dotnet build)" ;;
+    r2r) label="akkasockets, ReadyToRun" ;;
+    r2r_wks) label="akkasockets, ReadyToRun, DOTNET_gcServer=0" ;;
+    r2r_light) label="akkasockets, ReadyToRun, stock scheduler and mailbox" ;;
+  esac
+  wall=$(cut -d' ' -f1 "$work/small_$name" | median)
+  rss=$(cut -d' ' -f2 "$work/small_$name" | median)
+  awk -v l="$label" -v w="$wall" -v r="$rss" 'BEGIN { printf "| %s | %.2f s | %.0f MiB |\n", l, w, r / 1024 }'
+done
+echo
+echo "uptime at end: $(uptime)"

@@ -16,7 +16,8 @@ public sealed record FetchSettings
 
     public required int MaxHeadBytes { get; init; }
 
-    public required int WriteBufferBytes { get; init; }
+    /// <summary>Largest single read from the connection: one stream element, one file write.</summary>
+    public required int ReadBytes { get; init; }
 
     public static FetchSettings Default => FromConfig(HoconDefaults.Embedded("fetch"));
 
@@ -29,7 +30,7 @@ public sealed record FetchSettings
             ConnectTimeout = r.Duration("connect-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
             MaxRedirects = r.WholeNumber("max-redirects", 0, 100),
             MaxHeadBytes = r.Bytes("max-head-bytes", 1024, 1024 * 1024),
-            WriteBufferBytes = r.Bytes("write-buffer-bytes", 4096, 16 * 1024 * 1024),
+            ReadBytes = r.Bytes("read-bytes", 1024, 16 * 1024 * 1024),
         };
     }
 }

@@ -2,54 +2,47 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.IO;
 using AkkaSockets.Protocol.Http;
 
 namespace AkkaSockets.Actors.Http;
 
 /// <summary>
-/// Fetches one URL over Akka.IO TCP and saves the body. Reads in pull mode and asks for the
-/// next read only while the file writer keeps up, so memory stays at two buffers for a body of
-/// any size. The body goes to a temporary file that is renamed on success and removed on any
-/// failure. The actor only moves bytes between the socket, the parser and the file: a TLS stage
-/// could sit between Akka.IO and this actor without the parser knowing.
+/// Fetches one URL, following redirects, and saves the body. The actor owns the lifecycle:
+/// resolve, connect (each address in turn), the TLS handshake for https://, the request, the
+/// timeouts, the redirect decisions and the target file. The bytes of each response run through
+/// one Akka.Streams graph: <see cref="ConnectionSource"/> (plain or TLS) -> <see cref="HttpResponseFraming"/>
+/// -> the target's sink (FileIO, or standard output), backpressured end to end. The graph is
+/// pre-materialized so the head can be looked at before the body's sink is chosen; the actor then
+/// waits on the sink's result before it renames the file, and sees progress, never body bytes.
 /// </summary>
 public sealed class HttpFetchActor : UntypedActor, IWithTimers
 {
     private static readonly object ConnectTimerKey = new();
     private static readonly object IdleTimerKey = new();
 
-    // Akka.IO's own connect timeout is only a backstop: ours fires first and names the failure.
-    private static readonly TimeSpan ConnectBackstop = TimeSpan.FromSeconds(1);
-
     private readonly FetchSettings _settings;
-    private readonly string _userAgent;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IMaterializer _materializer = Context.Materializer();
 
     private FetchPage _page = null!;
     private IActorRef _replyTo = ActorRefs.Nobody;
     private Exchange? _exchange;
+    private int _generation;
 
-    private readonly IActorRef? _tcp;
-
-    public HttpFetchActor(FetchSettings settings, IActorRef? tcpManager)
-    {
-        _settings = settings;
-        _tcp = tcpManager;
-        _userAgent = UserAgent;
-    }
+    public HttpFetchActor(FetchSettings settings) => _settings = settings;
 
     public static string UserAgent { get; } = "akkasockets/" + Version();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(FetchSettings settings) => Props(settings, tcpManager: null);
-
-    /// <summary>Specs pass a probe as the Akka.IO TCP manager to watch the read discipline.</summary>
-    internal static Props Props(FetchSettings settings, IActorRef? tcpManager) =>
-        Akka.Actor.Props.Create(() => new HttpFetchActor(settings, tcpManager));
+    public static Props Props(FetchSettings settings) => Akka.Actor.Props.Create(() => new HttpFetchActor(settings));
 
     protected override void OnReceive(object message)
     {
@@ -78,33 +71,34 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
             return;
         }
 
-        Timers.StartSingleTimer(ConnectTimerKey, new ConnectTimedOut(null), _settings.ConnectTimeout);
+        var generation = ++_generation;
+        Timers.StartSingleTimer(ConnectTimerKey, new ConnectTimedOut(generation), _settings.ConnectTimeout);
         System.Net.Dns.GetHostAddressesAsync(url.Host).PipeTo(
             Self,
-            success: addresses => new HostResolved(url, redirects, addresses),
-            failure: e => new HostNotResolved(url, e is SocketException s ? s.Message : e.GetBaseException().Message));
-        Become(Resolving);
+            success: addresses => new HostResolved(generation, url, redirects, addresses),
+            failure: e => new Failed(generation, FetchFailure.DnsFailed, $"Cannot resolve host {url.Host}: {(e is SocketException s ? s.Message : e.GetBaseException().Message)}"));
+        Become(m => Resolving(m, generation));
     }
 
-    private void Resolving(object message)
+    private void Resolving(object message, int generation)
     {
         switch (message)
         {
-            case HostResolved { Addresses.Length: 0 } resolved:
-                Fail(FetchFailure.DnsFailed, $"Cannot resolve host {resolved.Url.Host}: no addresses");
+            case HostResolved resolved when resolved.Generation == generation:
+                Timers.Cancel(ConnectTimerKey);
+                if (resolved.Addresses.Length == 0)
+                    Fail(FetchFailure.DnsFailed, $"Cannot resolve host {resolved.Url.Host}: no addresses");
+                else
+                    Connect(new Attempt(resolved.Url, resolved.Redirects, resolved.Addresses.Select(a => new IPEndPoint(a, resolved.Url.Port)).ToArray(), 0));
                 break;
-            case HostResolved resolved:
-                var endPoints = resolved.Addresses.Select(a => new IPEndPoint(a, resolved.Url.Port)).ToArray();
-                Connect(new Attempt(resolved.Url, resolved.Redirects, endPoints, 0));
+            case Failed failed when failed.Generation == generation:
+                Fail(failed.Failure, failed.Reason);
                 break;
-            case HostNotResolved failed:
-                Fail(FetchFailure.DnsFailed, $"Cannot resolve host {failed.Url.Host}: {failed.Reason}");
-                break;
-            case ConnectTimedOut:
+            case ConnectTimedOut timedOut when timedOut.Generation == generation:
                 Fail(FetchFailure.ConnectTimeout, $"Timed out resolving {_page.Url.Host} after {Format(_settings.ConnectTimeout)}");
                 break;
             default:
-                Common(message);
+                Common(message, generation);
                 break;
         }
     }
@@ -113,227 +107,211 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
     {
         var remote = attempt.Current;
         _log.Debug("Connecting to {0}", remote);
-        (_tcp ?? Context.System.Tcp()).Tell(new Tcp.Connect(remote, null, null, _settings.ConnectTimeout + ConnectBackstop, pullMode: true));
-        Timers.StartSingleTimer(ConnectTimerKey, new ConnectTimedOut(remote), _settings.ConnectTimeout);
-        Become(m => Connecting(m, attempt));
-    }
-
-    private void Connecting(object message, Attempt attempt)
-    {
-        switch (message)
-        {
-            case Tcp.Connected:
-                Timers.Cancel(ConnectTimerKey);
-                Connected(Sender, attempt);
-                break;
-            case Tcp.CommandFailed { Cmd: Tcp.Connect connect } failed when Equals(connect.RemoteAddress, attempt.Current):
-                // Our own timer reports timeouts, so a failed connect here was refused or unreachable.
-                var cause = "connection refused";
-                if (attempt.HasNext)
-                    Connect(attempt.Next());
-                else
-                    Fail(FetchFailure.ConnectionRefused, $"Cannot connect to {Describe(attempt)}: {cause}");
-                break;
-            case ConnectTimedOut timedOut when Equals(timedOut.Remote, attempt.Current):
-                if (attempt.HasNext)
-                    Connect(attempt.Next());
-                else
-                    Fail(FetchFailure.ConnectTimeout, $"Timed out connecting to {Describe(attempt)} after {Format(_settings.ConnectTimeout)}");
-                break;
-            default:
-                Common(message);
-                break;
-        }
-    }
-
-    private void Connected(IActorRef connection, Attempt attempt)
-    {
-        var sink = new ResponseSink(this);
-        var exchange = new Exchange(attempt.Url, attempt.Redirects, connection, new HttpResponseParser(maxHeadBytes: _settings.MaxHeadBytes), sink);
+        var exchange = new Exchange(++_generation, attempt, new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
         _exchange = exchange;
-        // Register first: anything sent before it is only buffered by Akka.IO.
-        connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
-        connection.Tell(Tcp.Write.Create(ByteString.FromBytes(HttpRequestWriter.Get(attempt.Url, _userAgent))));
-        ResumeReading(exchange);
-        Become(m => Receiving(m, exchange));
+        var generation = exchange.Generation;
+        exchange.Socket.ConnectAsync(remote).PipeTo(
+            Self,
+            success: () => new Step(generation, Stage.Connected),
+            failure: e => new Failed(generation, FetchFailure.ConnectionRefused, e.GetBaseException().Message));
+        Timers.StartSingleTimer(ConnectTimerKey, new ConnectTimedOut(generation), _settings.ConnectTimeout);
+        Become(m => Connecting(m, exchange));
     }
 
-    private void Receiving(object message, Exchange exchange)
+    private void Connecting(object message, Exchange exchange)
     {
         switch (message)
         {
-            case Tcp.Received received when Sender.Equals(exchange.Connection):
-                OnReceived(exchange, received.Data);
+            case Step { Stage: Stage.Connected } step when step.Generation == exchange.Generation:
+                Timers.Cancel(ConnectTimerKey);
+                var connection = new NetworkStream(exchange.Socket, ownsSocket: true);
+                if (exchange.Url.IsHttps)
+                    Handshake(exchange, connection);
+                else
+                    SendRequest(exchange, connection);
                 break;
-            case Tcp.ConnectionClosed closed when Sender.Equals(exchange.Connection):
-                OnConnectionClosed(exchange, closed);
+            case Failed failed when failed.Generation == exchange.Generation:
+                // Our own timer reports timeouts, so a failed connect here was refused or unreachable.
+                NextAddressOr(exchange, FetchFailure.ConnectionRefused, $"Cannot connect to {Describe(exchange.Attempt)}: connection refused");
                 break;
-            case IdleTimedOut:
-                Fail(FetchFailure.IdleTimeout, $"No data from {exchange.Url.HostHeader} for {Format(_settings.IdleTimeout)}");
-                break;
-            case FileWritten:
-                OnFileWritten(exchange);
-                break;
-            case FileWriteFailed failed:
-                Fail(FetchFailure.FileError, $"Cannot write {exchange.File?.FinalPath}: {failed.Reason}");
+            case ConnectTimedOut timedOut when timedOut.Generation == exchange.Generation:
+                NextAddressOr(exchange, FetchFailure.ConnectTimeout, $"Timed out connecting to {Describe(exchange.Attempt)} after {Format(_settings.ConnectTimeout)}");
                 break;
             default:
-                Common(message);
+                Common(message, exchange.Generation);
                 break;
         }
     }
 
-    private void OnReceived(Exchange exchange, ByteString data)
+    private void NextAddressOr(Exchange exchange, FetchFailure failure, string reason)
     {
-        exchange.ReadPending = false;
-        try
-        {
-            // Bytes past the end of the response are not part of it and are dropped.
-            if (!exchange.Parser.IsComplete)
-                exchange.Parser.Feed(data.ToReadOnlySpan(), exchange.Sink);
-        }
-        catch (HttpParseException e)
-        {
-            // A redirect (or --fail) decided by the head does not care about a broken body after it.
-            if (exchange.Outcome is null)
-                Fail(ToFailure(e.Error), e.Message);
-            else
-                AfterParse(exchange);
-            return;
-        }
-
-        if (!AfterParse(exchange))
-            return;
-
-        if (exchange.Parser.IsComplete)
-        {
-            Timers.Cancel(IdleTimerKey);
-            // The response is complete even if the server keeps the socket open.
-            exchange.Connection.Tell(Tcp.Close.Instance);
-            exchange.ConnectionDone = true;
-            CommitIfFlushed(exchange);
-        }
-        else if (exchange.File is null || exchange.File.Buffered < _settings.WriteBufferBytes)
-        {
-            ResumeReading(exchange);
-        }
+        exchange.Close();
+        if (exchange.Attempt.HasNext)
+            Connect(exchange.Attempt.Next());
         else
-        {
-            // The disk is behind: stop reading (TCP pushes back on the server) until a write completes.
-            Timers.Cancel(IdleTimerKey);
-        }
+            Fail(failure, reason);
     }
 
-    /// <summary>Acts on what the parser reported; false when the exchange ended (redirect, failure).</summary>
-    private bool AfterParse(Exchange exchange)
+    private void Handshake(Exchange exchange, Stream connection)
     {
-        switch (exchange.Outcome)
-        {
-            case FetchFailed failed:
-                Fail(failed.Failure, failed.Reason);
-                return false;
-            case HttpUrl location:
-                FollowRedirect(exchange, location);
-                return false;
-        }
-
-        StartWrite(exchange);
-        return true;
-    }
-
-    private void OnConnectionClosed(Exchange exchange, Tcp.ConnectionClosed closed)
-    {
-        exchange.ConnectionDone = true;
-        if (exchange.Parser.IsComplete)
-            return;
-
-        if (closed.IsErrorClosed || closed.IsAborted)
-        {
-            Fail(FetchFailure.ConnectionLost, $"Connection to {exchange.Url.HostHeader} lost: {closed.Cause ?? "reset"}");
-            return;
-        }
-
-        try
-        {
-            exchange.Parser.Finish(exchange.Sink);
-        }
-        catch (HttpParseException e)
-        {
-            Fail(ToFailure(e.Error), e.Message);
-            return;
-        }
-
-        if (!AfterParse(exchange))
-            return;
-        Timers.Cancel(IdleTimerKey);
-        CommitIfFlushed(exchange);
-    }
-
-    private void OnFileWritten(Exchange exchange)
-    {
-        var file = exchange.File!;
-        file.WriteCompleted();
-        _replyTo.Tell(new FetchProgressed(file.BytesWritten, exchange.Parser.ContentLength));
-        StartWrite(exchange);
-        if (exchange.Parser.IsComplete)
-        {
-            CommitIfFlushed(exchange);
-            return;
-        }
-
-        if (!exchange.ReadPending && !exchange.ConnectionDone && file.Buffered < _settings.WriteBufferBytes)
-            ResumeReading(exchange);
-    }
-
-    private void StartWrite(Exchange exchange)
-    {
-        exchange.File?.StartWrite()?.PipeTo(
+        var generation = exchange.Generation;
+        exchange.Stream = connection;
+        TlsClient.AuthenticateAsync(connection, exchange.Url, _page.Trust, CancellationToken.None).PipeTo(
             Self,
-            success: () => FileWritten.Instance,
-            failure: e => new FileWriteFailed(e.GetBaseException().Message));
+            success: tls => new Secured(generation, tls),
+            failure: e => e is TlsFailedException tls
+                ? new Failed(generation, tls.Failure, tls.Message)
+                : new Failed(generation, FetchFailure.TlsHandshakeFailed, $"TLS handshake with {exchange.Url.HostHeader} failed: {e.GetBaseException().Message}"));
+        StartIdleTimer($"TLS handshake with {exchange.Url.HostHeader} timed out after {Format(_settings.IdleTimeout)}");
+        Become(m => Waiting(m, exchange));
     }
 
-    private void ResumeReading(Exchange exchange)
+    private void SendRequest(Exchange exchange, Stream connection)
     {
-        exchange.ReadPending = true;
-        exchange.Connection.Tell(Tcp.ResumeReading.Instance);
-        Timers.StartSingleTimer(IdleTimerKey, IdleTimedOut.Instance, _settings.IdleTimeout);
+        var generation = exchange.Generation;
+        exchange.Stream = connection;
+        connection.WriteAsync(HttpRequestWriter.Get(exchange.Url, UserAgent)).AsTask().PipeTo(
+            Self,
+            success: () => new Step(generation, Stage.RequestSent),
+            failure: e => new Failed(generation, FetchFailure.ConnectionLost, $"Connection to {exchange.Url.HostHeader} lost: {e.GetBaseException().Message}"));
+        StartIdleTimer(NoDataFrom(exchange));
+        Become(m => Waiting(m, exchange));
     }
 
-    private void CommitIfFlushed(Exchange exchange)
+    /// <summary>Runs the response's bytes into the framing stage and waits for the head.</summary>
+    private void ReadResponse(Exchange exchange)
     {
-        var file = exchange.File;
-        if (file is null)
+        var generation = exchange.Generation;
+        var ((kill, head), body) = ConnectionSource.From(exchange.Stream!, _settings.ReadBytes)
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Right)
+            .ViaMaterialized(new HttpResponseFraming(_settings.MaxHeadBytes), Keep.Both)
+            .PreMaterialize(_materializer);
+        exchange.Kill = kill;
+        exchange.Body = body;
+        head.PipeTo(Self, success: h => new HeadParsed(generation, h), failure: e => Failure(generation, exchange, e, fromSink: false));
+    }
+
+    /// <summary>Every phase after the connect: handshake, request, head, body.</summary>
+    private void Waiting(object message, Exchange exchange)
+    {
+        switch (message)
         {
-            // A final response without a body file cannot happen: OnHead made one or ended the exchange.
-            Fail(FetchFailure.FileError, "no body file was created");
+            case Secured secured when secured.Generation == exchange.Generation:
+                SendRequest(exchange, secured.Tls);
+                break;
+            case Step { Stage: Stage.RequestSent } step when step.Generation == exchange.Generation:
+                ReadResponse(exchange);
+                break;
+            case HeadParsed parsed when parsed.Generation == exchange.Generation:
+                OnHead(exchange, parsed.Head);
+                break;
+            case BodyProgress progress when progress.Generation == exchange.Generation:
+                StartIdleTimer(NoDataFrom(exchange));
+                _replyTo.Tell(new FetchProgressed(progress.Bytes, exchange.Head?.Get("Content-Length") is null ? null : exchange.ContentLength));
+                break;
+            case BodyWritten written when written.Generation == exchange.Generation:
+                exchange.SinkDone = true;
+                OnBodyWritten(exchange, written.Result);
+                break;
+            case Failed failed when failed.Generation == exchange.Generation:
+                // Once a sink runs, only its result reports failures: the sink is done.
+                exchange.SinkDone = exchange.Target is not null;
+                Fail(failed.Failure, failed.Reason);
+                break;
+            case IdleTimedOut timedOut when timedOut.Generation == exchange.Generation:
+                Fail(FetchFailure.IdleTimeout, timedOut.Reason);
+                break;
+            default:
+                Common(message, exchange.Generation);
+                break;
+        }
+    }
+
+    private void OnHead(Exchange exchange, HttpResponseHead head)
+    {
+        exchange.Head = head;
+        _replyTo.Tell(new ResponseHeadReceived(exchange.Url, head));
+        if (head.IsRedirect && head.Get("Location") is { Length: > 0 } location)
+        {
+            HttpUrl next;
+            try
+            {
+                next = exchange.Url.Resolve(location);
+            }
+            catch (HttpUrlException e)
+            {
+                Fail(FetchFailure.BadRedirect, e.Message);
+                return;
+            }
+
+            FollowRedirect(exchange, next);
             return;
         }
 
-        if (file.WriteInFlight || file.Buffered > 0)
+        if (_page.FailOnHttpError && head.StatusCode >= 400)
+        {
+            Fail(FetchFailure.HttpError, $"HTTP error: {head.StatusLine}");
             return;
+        }
 
         try
         {
-            file.Commit();
+            exchange.Target = BodyTarget.For(_page);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            Fail(FetchFailure.FileError, $"Cannot write {_page.TargetPath}: {e.Message}");
+            return;
+        }
+
+        var generation = exchange.Generation;
+        var self = Self;
+        var received = 0L;
+        var counted = Flow.Create<ByteString>().Select(bytes =>
+        {
+            received += bytes.Count;
+            self.Tell(new BodyProgress(generation, received));
+            return bytes;
+        });
+        exchange.Body!.Via(counted).RunWith(exchange.Target.Sink(), _materializer).PipeTo(
+            Self,
+            success: result => new BodyWritten(generation, result),
+            failure: e => Failure(generation, exchange, e, fromSink: true));
+    }
+
+    private void OnBodyWritten(Exchange exchange, IOResult result)
+    {
+        var target = exchange.Target!;
+        if (!result.WasSuccessful)
+        {
+            Fail(FetchFailure.FileError, $"Cannot write {target.Path}: {result.Error.GetBaseException().Message}");
+            return;
+        }
+
+        Timers.CancelAll();
+        exchange.Close();
+        try
+        {
+            target.Commit();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fail(FetchFailure.FileError, $"Cannot save {file.FinalPath}: {e.Message}");
+            Fail(FetchFailure.FileError, $"Cannot save {target.Path}: {e.Message}");
             return;
         }
 
+        exchange.Target = null;
         _exchange = null;
-        _replyTo.Tell(new PageSaved(exchange.Url, file.FinalPath, file.BytesWritten, exchange.Parser.Head!.StatusCode));
+        _replyTo.Tell(new PageSaved(exchange.Url, target.Path, result.Count, exchange.Head!.StatusCode));
         Context.Stop(Self);
     }
 
     private void FollowRedirect(Exchange exchange, HttpUrl location)
     {
         Timers.Cancel(IdleTimerKey);
-        exchange.Connection.Tell(Tcp.Abort.Instance);
+        Release(exchange);
         _exchange = null;
-        var redirects = exchange.Redirects + 1;
+        var redirects = exchange.Attempt.Redirects + 1;
         if (redirects > _settings.MaxRedirects)
         {
             Fail(FetchFailure.TooManyRedirects, string.Create(CultureInfo.InvariantCulture, $"Too many redirects (more than {_settings.MaxRedirects})"));
@@ -343,93 +321,101 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
         Resolve(location, redirects);
     }
 
-    /// <summary>The parser found a final head: decide whether to follow, fail or save.</summary>
-    private object? OnHead(Exchange exchange, HttpResponseHead head)
-    {
-        _replyTo.Tell(new ResponseHeadReceived(exchange.Url, head));
-        if (head.IsRedirect && head.Get("Location") is { Length: > 0 } location)
-        {
-            try
-            {
-                return exchange.Url.Resolve(location);
-            }
-            catch (HttpUrlException e)
-            {
-                return e.Error == HttpUrlError.HttpsUnsupported
-                    ? new FetchFailed(FetchFailure.HttpsUnsupported, $"Redirected to an https:// URL; {e.Message}")
-                    : new FetchFailed(FetchFailure.BadRedirect, e.Message);
-            }
-        }
-
-        if (_page.FailOnHttpError && head.StatusCode >= 400)
-            return new FetchFailed(FetchFailure.HttpError, $"HTTP error: {head.StatusLine}");
-
-        try
-        {
-            exchange.File = BodyFile.Create(_page.TargetPath, _settings.WriteBufferBytes);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            return new FetchFailed(FetchFailure.FileError, $"Cannot create a file next to {_page.TargetPath}: {e.Message}");
-        }
-    }
-
     /// <summary>Messages every state handles the same way.</summary>
-    private void Common(object message)
+    private void Common(object message, int generation)
     {
         switch (message)
         {
             case CancelFetch:
                 Fail(FetchFailure.Cancelled, "interrupted");
                 break;
-            case Tcp.Connected:
-                // A connect that lost the race with its timeout: not ours any more.
-                Sender.Tell(Tcp.Abort.Instance);
+            case Secured late when late.Generation != generation:
+                late.Tls.Dispose();
                 break;
             default:
-                // Late reads, closes and timers of connections already given up.
+                // Late answers and timers of connections already given up.
                 break;
         }
     }
 
+    /// <summary>
+    /// Ends the fetch. A body sink that is running is stopped first and its result awaited, so the
+    /// temporary file is closed before it is removed.
+    /// </summary>
     private void Fail(FetchFailure failure, string reason)
     {
         _log.Debug("Fetch failed ({0}): {1}", failure, reason);
         Timers.CancelAll();
         var exchange = _exchange;
-        _exchange = null;
-        if (exchange is not null && !exchange.ConnectionDone)
-            exchange.Connection.Tell(Tcp.Abort.Instance);
-
         var result = new FetchFailed(failure, reason);
-        if (exchange?.File is { WriteInFlight: true } file)
+        if (exchange is { Target: not null, SinkDone: false })
         {
-            // The file cannot be closed under a running write: remove it once the write returns.
-            Become(m => DiscardingAfterWrite(m, file, result));
+            exchange.Kill?.Abort(new FetchAbortedException(failure, reason));
+            exchange.Close();
+            Become(m => DiscardingAfterSink(m, exchange, result));
             return;
         }
 
-        exchange?.File?.Discard();
+        _exchange = null;
+        if (exchange is not null)
+        {
+            Release(exchange);
+            exchange.Target?.Discard();
+        }
+
         _replyTo.Tell(result);
         Context.Stop(Self);
     }
 
-    private void DiscardingAfterWrite(object message, BodyFile file, FetchFailed result)
+    private void DiscardingAfterSink(object message, Exchange exchange, FetchFailed result)
     {
-        if (message is not (FileWritten or FileWriteFailed))
+        if (message is not (BodyWritten or Failed) || ((IGenerational)message).Generation != exchange.Generation)
             return;
-        file.Discard();
+        exchange.SinkDone = true;
+        exchange.Target?.Discard();
+        _exchange = null;
         _replyTo.Tell(result);
         Context.Stop(Self);
+    }
+
+    /// <summary>Drops the connection of an exchange whose body no sink took, and ends that body's graph.</summary>
+    private void Release(Exchange exchange)
+    {
+        exchange.Close();
+        if (exchange.Target is null)
+            exchange.Body?.RunWith(Sink.Cancelled<ByteString>(), _materializer);
     }
 
     protected override void PostStop()
     {
-        // Only an unexpected crash gets here with an exchange: still leave no half file.
-        _exchange?.File?.Discard();
-        if (_exchange is { ConnectionDone: false } exchange)
-            exchange.Connection.Tell(Tcp.Abort.Instance);
+        // Only a crash gets here with an exchange: still leave no connection and no half file.
+        _exchange?.Close();
+        _exchange?.Target?.Discard();
+    }
+
+    private void StartIdleTimer(string reason) =>
+        Timers.StartSingleTimer(IdleTimerKey, new IdleTimedOut(_exchange?.Generation ?? 0, reason), _settings.IdleTimeout);
+
+    private string NoDataFrom(Exchange exchange) => $"No data from {exchange.Url.HostHeader} for {Format(_settings.IdleTimeout)}";
+
+    /// <summary>
+    /// Names a failure of the stream in the fetch's own terms. A sink reports a failure upstream of
+    /// it as <see cref="AbruptIOTerminationException"/> with the cause inside; anything else a
+    /// sink throws is its own (the file could not be created or written).
+    /// </summary>
+    private static Failed Failure(int generation, Exchange exchange, Exception e, bool fromSink)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } single)
+            e = single.InnerExceptions[0];
+        if (e is AbruptIOTerminationException { InnerException: { } upstream })
+            return Failure(generation, exchange, upstream, fromSink: false);
+        return e switch
+        {
+            FetchAbortedException aborted => new Failed(generation, aborted.Failure, aborted.Message),
+            HttpParseException parse => new Failed(generation, ToFailure(parse.Error), parse.Message),
+            _ when fromSink => new Failed(generation, FetchFailure.FileError, $"Cannot write {exchange.Target?.Path}: {e.GetBaseException().Message}"),
+            _ => new Failed(generation, FetchFailure.ConnectionLost, $"Connection to {exchange.Url.HostHeader} lost: {e.GetBaseException().Message}"),
+        };
     }
 
     private static FetchFailure ToFailure(HttpParseError error) => error switch
@@ -464,76 +450,72 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
         public Attempt Next() => this with { Index = Index + 1 };
     }
 
-    /// <summary>One request and its response on one connection.</summary>
-    private sealed class Exchange
+    /// <summary>One connection, its request and its response.</summary>
+    private sealed class Exchange(int generation, Attempt attempt, Socket socket)
     {
-        public Exchange(HttpUrl url, int redirects, IActorRef connection, HttpResponseParser parser, ResponseSink sink)
+        public int Generation { get; } = generation;
+
+        public Attempt Attempt { get; } = attempt;
+
+        public HttpUrl Url => Attempt.Url;
+
+        public Socket Socket { get; } = socket;
+
+        /// <summary>The connection once connected: the socket's stream, or TLS over it.</summary>
+        public Stream? Stream { get; set; }
+
+        public UniqueKillSwitch? Kill { get; set; }
+
+        public Source<ByteString, NotUsed>? Body { get; set; }
+
+        public HttpResponseHead? Head { get; set; }
+
+        public long? ContentLength => long.TryParse(Head?.Get("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : null;
+
+        public BodyTarget? Target { get; set; }
+
+        public bool SinkDone { get; set; }
+
+        /// <summary>Drops the connection; a read or handshake still pending on it fails at once.</summary>
+        public void Close()
         {
-            Url = url;
-            Redirects = redirects;
-            Connection = connection;
-            Parser = parser;
-            Sink = sink;
-            sink.Exchange = this;
-        }
-
-        public HttpUrl Url { get; }
-
-        public int Redirects { get; }
-
-        public IActorRef Connection { get; }
-
-        public HttpResponseParser Parser { get; }
-
-        public ResponseSink Sink { get; }
-
-        public BodyFile? File { get; set; }
-
-        /// <summary>Set when the head says what comes instead of a saved body: a redirect or a failure.</summary>
-        public object? Outcome { get; set; }
-
-        public bool ReadPending { get; set; }
-
-        public bool ConnectionDone { get; set; }
-    }
-
-    /// <summary>Routes what the parser finds into the exchange, inside the actor's own message handling.</summary>
-    private sealed class ResponseSink : IHttpResponseHandler
-    {
-        private readonly HttpFetchActor _actor;
-
-        public ResponseSink(HttpFetchActor actor) => _actor = actor;
-
-        public Exchange Exchange { get; set; } = null!;
-
-        public void OnHead(HttpResponseHead head) => Exchange.Outcome = _actor.OnHead(Exchange, head);
-
-        public void OnBody(ReadOnlySpan<byte> bytes)
-        {
-            if (Exchange.Outcome is null)
-                Exchange.File?.Append(bytes);
-        }
-
-        public void OnComplete()
-        {
+            Kill?.Shutdown();
+            Socket.Dispose();
         }
     }
 
-    private sealed record HostResolved(HttpUrl Url, int Redirects, IPAddress[] Addresses);
-
-    private sealed record HostNotResolved(HttpUrl Url, string Reason);
-
-    private sealed record ConnectTimedOut(IPEndPoint? Remote);
-
-    private sealed record IdleTimedOut
+    private interface IGenerational
     {
-        public static readonly IdleTimedOut Instance = new();
+        int Generation { get; }
     }
 
-    private sealed record FileWritten
+    private enum Stage
     {
-        public static readonly FileWritten Instance = new();
+        Connected,
+        RequestSent,
     }
 
-    private sealed record FileWriteFailed(string Reason);
+    private sealed record Step(int Generation, Stage Stage) : IGenerational;
+
+    private sealed record Failed(int Generation, FetchFailure Failure, string Reason) : IGenerational;
+
+    private sealed record HostResolved(int Generation, HttpUrl Url, int Redirects, IPAddress[] Addresses) : IGenerational;
+
+    private sealed record ConnectTimedOut(int Generation) : IGenerational;
+
+    private sealed record IdleTimedOut(int Generation, string Reason) : IGenerational;
+
+    private sealed record Secured(int Generation, Stream Tls) : IGenerational;
+
+    private sealed record HeadParsed(int Generation, HttpResponseHead Head) : IGenerational;
+
+    private sealed record BodyProgress(int Generation, long Bytes) : IGenerational;
+
+    private sealed record BodyWritten(int Generation, IOResult Result) : IGenerational;
+
+    /// <summary>The actor stopped a running body (timeout, cancel): the sink fails with this as its cause.</summary>
+    private sealed class FetchAbortedException(FetchFailure failure, string message) : Exception(message)
+    {
+        public FetchFailure Failure { get; } = failure;
+    }
 }

@@ -37,8 +37,11 @@ public static class ExitCodes
     public const int FetchMalformedBody = 26;
     public const int FetchTooManyRedirects = 27;
     public const int FetchHttpError = 28;
-    public const int FetchHttpsUnsupported = 29;
     public const int FetchConnectionLost = 30;
     public const int FetchFileError = 31;
     public const int FetchBadRedirect = 32;
+    public const int FetchTlsHandshakeFailed = 33;
+    public const int FetchCertificateUntrusted = 34;
+    public const int FetchCertificateNameMismatch = 35;
+    public const int FetchCertificateExpired = 36;
 }

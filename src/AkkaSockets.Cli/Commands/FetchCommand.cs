@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Configuration;
 using AkkaSockets.Cli.Rendering;
@@ -20,15 +22,19 @@ public static class FetchCommand
     public static Command Create()
     {
         var flags = new FlagConfig();
-        var command = new Command("fetch", "GET an http:// URL, print each response head and save the body.");
-        var url = new Argument<string>("URL") { Description = "The http:// URL to fetch." };
-        var output = new Option<string>("--output", "-o") { Description = "Save the body here. [last path segment, index.html for /]" };
+        var command = new Command("fetch", "GET an http:// or https:// URL, print each response head and save the body.");
+        var url = new Argument<string>("URL") { Description = "The http:// or https:// URL to fetch." };
+        var output = new Option<string>("--output", "-o") { Description = "Save the body here; - writes it to stdout (heads then go to stderr). [last path segment, index.html for /]" };
+        var cacert = new Option<string>("--cacert") { Description = "PEM file of extra trusted CA certificates, for servers with a private CA." };
+        var insecure = new Option<bool>("--insecure", "-k") { Description = "Do not check the server's certificate (says so on stderr)." };
         var fail = new Option<bool>("--fail") { Description = "Exit non-zero on HTTP status 400 or more, saving nothing." };
         var config = new Option<string>("--config") { Description = "HOCON file layered over the embedded defaults." };
         var timeout = flags.Add("--timeout", "akkasockets.fetch.idle-timeout", "Connect timeout, and longest wait for data. [30s]");
         command.Add(url);
         command.Add(output);
         command.Add(fail);
+        command.Add(cacert);
+        command.Add(insecure);
         command.Add(flags.Add("--max-redirects", "akkasockets.fetch.max-redirects", "Redirects followed before giving up. [5]"));
         command.Add(timeout);
         command.Add(config);
@@ -46,7 +52,7 @@ public static class FetchCommand
             catch (HttpUrlException e)
             {
                 await stderr.WriteLineAsync($"akkasockets fetch: {e.Message}");
-                return e.Error == HttpUrlError.HttpsUnsupported ? ExitCodes.FetchHttpsUnsupported : ExitCodes.Usage;
+                return ExitCodes.Usage;
             }
 
             Config composed;
@@ -65,8 +71,26 @@ public static class FetchCommand
                 return ExitCodes.Usage;
             }
 
+            TlsTrust trust;
+            try
+            {
+                trust = Trust(parse.GetValue(cacert), parse.GetValue(insecure));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                await stderr.WriteLineAsync($"akkasockets fetch: cannot read --cacert {parse.GetValue(cacert)}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
+            if (trust.Insecure && target.IsHttps)
+                await stderr.WriteLineAsync("akkasockets fetch: warning: --insecure: the server's certificate is not checked");
+
             var path = parse.GetValue(output) is { Length: > 0 } given ? given : target.DefaultFileName;
-            var page = new FetchPage(target, path, parse.GetValue(fail));
+            var page = new FetchPage(target, path, parse.GetValue(fail))
+            {
+                Trust = trust,
+                BodyStream = path == "-" ? Console.OpenStandardOutput : null,
+            };
             var progress = !Console.IsErrorRedirected;
             return await RunAsync(ConfigurationFactory.ParseString(QuietAkka).WithFallback(composed), settings, page, stdout, stderr, progress);
         });
@@ -93,6 +117,17 @@ public static class FetchCommand
         return code;
     }
 
+    private static TlsTrust Trust(string? cacert, bool insecure)
+    {
+        if (cacert is null)
+            return insecure ? TlsTrust.System with { Insecure = true } : TlsTrust.System;
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(cacert);
+        if (roots.Count == 0)
+            throw new CryptographicException("no PEM certificate in the file");
+        return new TlsTrust(roots, insecure);
+    }
+
     public static int ExitCodeFor(FetchFailure failure) => failure switch
     {
         FetchFailure.DnsFailed => ExitCodes.FetchDnsFailed,
@@ -105,10 +140,13 @@ public static class FetchCommand
         FetchFailure.TruncatedBody => ExitCodes.FetchTruncatedBody,
         FetchFailure.TooManyRedirects => ExitCodes.FetchTooManyRedirects,
         FetchFailure.HttpError => ExitCodes.FetchHttpError,
-        FetchFailure.HttpsUnsupported => ExitCodes.FetchHttpsUnsupported,
         FetchFailure.BadRedirect => ExitCodes.FetchBadRedirect,
         FetchFailure.FileError => ExitCodes.FetchFileError,
         FetchFailure.Cancelled => ExitCodes.Interrupted,
+        FetchFailure.TlsHandshakeFailed => ExitCodes.FetchTlsHandshakeFailed,
+        FetchFailure.CertificateUntrusted => ExitCodes.FetchCertificateUntrusted,
+        FetchFailure.CertificateNameMismatch => ExitCodes.FetchCertificateNameMismatch,
+        FetchFailure.CertificateExpired => ExitCodes.FetchCertificateExpired,
         _ => ExitCodes.Failure,
     };
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
+using Spectre.Console;
 using AkkaSockets.Cli.Commands;
 using AkkaSockets.Actors.Http;
 
@@ -8,13 +9,12 @@ namespace AkkaSockets.Cli.Rendering;
 
 /// <summary>
 /// Runs one fetch and renders its events: each response head on stdout as the tutorial prints
-/// it, progress on stderr (a terminal only), one line on stderr for a failure. Completes the
-/// command's result with the exit code.
+/// it (stderr when the body goes to stdout), progress on stderr (a terminal only, through
+/// <see cref="FetchProgressView"/>) ending with the average rate, one line on stderr for a
+/// failure. Completes the command's result with the exit code.
 /// </summary>
 public sealed class FetchConsoleActor : UntypedActor
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
-
     private readonly FetchSettings _settings;
     private readonly FetchPage _page;
     private readonly TextWriter _out;
@@ -25,8 +25,9 @@ public sealed class FetchConsoleActor : UntypedActor
 
     private IActorRef _fetch = ActorRefs.Nobody;
     private int _heads;
-    private TimeSpan _lastProgress = -ProgressInterval;
-    private bool _progressShown;
+    private FetchProgressView? _view;
+    private bool _closingView;
+    private TimeSpan _bodyStarted;
     private Exception? _crash;
 
     public FetchConsoleActor(FetchSettings settings, FetchPage page, TextWriter output, TextWriter error, bool progress, TaskCompletionSource<int> result)
@@ -73,24 +74,31 @@ public sealed class FetchConsoleActor : UntypedActor
         switch (message)
         {
             case ResponseHeadReceived received:
-                EndProgressLine();
+                // With -o - the body owns stdout, so the heads go to stderr.
+                var heads = _page.BodyStream is null ? _out : _err;
                 if (_heads++ > 0)
-                    _out.WriteLine();
+                    heads.WriteLine();
                 foreach (var line in received.Head.Lines)
-                    _out.WriteLine(line);
-                _out.Flush();
+                    heads.WriteLine(line);
+                heads.Flush();
                 break;
             case FetchProgressed progressed:
                 ShowProgress(progressed);
                 break;
+            case PageSaved or FetchFailed when _view is not null:
+                // The live display ends first (at 100% on success), so nothing is written under it.
+                var view = _view;
+                _view = null;
+                _closingView = true;
+                var last = message;
+                view.CloseAsync(complete: message is PageSaved).PipeTo(Self, success: () => last, failure: _ => last);
+                break;
             case PageSaved saved:
-                EndProgressLine();
                 if (_progress)
-                    _err.WriteLine($"Saved {saved.Path} ({FormatBytes(saved.Bytes)})");
+                    _err.WriteLine(Summary(saved, _clock.Elapsed - _bodyStarted));
                 Finish(ExitCodes.Ok);
                 break;
             case FetchFailed failed:
-                EndProgressLine();
                 _err.WriteLine($"akkasockets fetch: {failed.Reason}");
                 Finish(FetchCommand.ExitCodeFor(failed.Failure));
                 break;
@@ -98,7 +106,8 @@ public sealed class FetchConsoleActor : UntypedActor
                 _fetch.Tell(CancelFetch.Instance);
                 break;
             case Terminated:
-                if (!_result.Task.IsCompleted)
+                // A fetch that ended stops right after its last event, which may wait for the display to close.
+                if (!_result.Task.IsCompleted && !_closingView)
                 {
                     _err.WriteLine($"akkasockets fetch: the fetch stopped unexpectedly: {_crash?.Message ?? "no reason given"}");
                     Finish(ExitCodes.Failure);
@@ -122,32 +131,21 @@ public sealed class FetchConsoleActor : UntypedActor
     {
         if (!_progress)
             return;
-        var now = _clock.Elapsed;
-        if (now - _lastProgress < ProgressInterval)
-            return;
-        _lastProgress = now;
-        var rate = progressed.BytesSaved / Math.Max(now.TotalSeconds, 0.001);
-        var text = progressed.ExpectedBytes is { } total and > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * progressed.BytesSaved / total,5:0.0}% {FormatBytes(progressed.BytesSaved)} of {FormatBytes(total)}  {FormatBytes((long)rate)}/s")
-            : $"{FormatBytes(progressed.BytesSaved)}  {FormatBytes((long)rate)}/s";
-        _err.Write($"\r{text}\u001b[K");
-        _err.Flush();
-        _progressShown = true;
+        if (_view is null)
+        {
+            _bodyStarted = _clock.Elapsed;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_err) });
+            _view = FetchProgressView.Start(console, _page.BodyStream is null ? Path.GetFileName(_page.TargetPath) : "stdout", progressed.ExpectedBytes);
+        }
+
+        _view.Report(progressed.BytesSaved);
     }
 
-    private void EndProgressLine()
+    private static string Summary(PageSaved saved, TimeSpan took)
     {
-        if (!_progressShown)
-            return;
-        _err.WriteLine();
-        _progressShown = false;
+        var seconds = Math.Max(took.TotalSeconds, 0.001);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Saved {saved.Path}: {ByteCounts.Format(saved.Bytes)} in {seconds:0.0} s, {ByteCounts.Format((long)(saved.Bytes / seconds))}/s on average");
     }
-
-    private static string FormatBytes(long bytes) => bytes switch
-    {
-        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
-        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.00} GiB"),
-    };
 }

@@ -4,11 +4,8 @@ namespace AkkaSockets.Protocol.Http;
 
 public enum HttpUrlError
 {
-    /// <summary>Not a usable http:// URL.</summary>
+    /// <summary>Not a usable http:// or https:// URL.</summary>
     Invalid,
-
-    /// <summary>An https:// URL: TLS is not implemented.</summary>
-    HttpsUnsupported,
 }
 
 public sealed class HttpUrlException : Exception
@@ -38,8 +35,9 @@ public sealed class HttpUrlException : Exception
 }
 
 /// <summary>
-/// An absolute http:// URL reduced to what a request needs: the host (an IPv6 literal without
-/// brackets), the port and the request target (path and query, percent-encoded, no fragment).
+/// An absolute http:// or https:// URL reduced to what a request needs: the host (an IPv6 literal
+/// without brackets), the port, whether TLS is due, and the request target (path and query,
+/// percent-encoded, no fragment).
 /// </summary>
 public sealed record HttpUrl
 {
@@ -50,6 +48,7 @@ public sealed record HttpUrl
         // DnsSafeHost drops the brackets of an IPv6 literal; IdnHost turns a Unicode name into punycode.
         Host = IsIPv6Literal ? uri.DnsSafeHost : uri.IdnHost;
         Port = uri.Port;
+        IsHttps = uri.Scheme.Equals(Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
         Target = string.IsNullOrEmpty(uri.PathAndQuery) ? "/" : uri.PathAndQuery;
     }
 
@@ -61,16 +60,19 @@ public sealed record HttpUrl
 
     public int Port { get; }
 
+    /// <summary>An https:// URL: the connection is TLS, the host name is what the certificate must name.</summary>
+    public bool IsHttps { get; }
+
     /// <summary>The request target: <c>/path?query</c>.</summary>
     public string Target { get; }
 
-    /// <summary>The Host header: the port only when it is not 80, an IPv6 literal in brackets.</summary>
+    /// <summary>The Host header: the port only when it is not the scheme's default, an IPv6 literal in brackets.</summary>
     public string HostHeader
     {
         get
         {
             var host = IsIPv6Literal ? $"[{Uri.DnsSafeHost.Split('%')[0]}]" : Host;
-            return Port == 80 ? host : string.Create(CultureInfo.InvariantCulture, $"{host}:{Port}");
+            return Port == (IsHttps ? 443 : 80) ? host : string.Create(CultureInfo.InvariantCulture, $"{host}:{Port}");
         }
     }
 
@@ -93,7 +95,7 @@ public sealed record HttpUrl
 
     public override string ToString() => Uri.AbsoluteUri;
 
-    /// <summary>Parses an absolute URL; one without a scheme is taken as http://.</summary>
+    /// <summary>Parses an absolute http:// or https:// URL; one without a scheme is taken as http://.</summary>
     public static HttpUrl Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -118,10 +120,8 @@ public sealed record HttpUrl
 
     private static HttpUrl FromUri(Uri uri)
     {
-        if (uri.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
-            throw new HttpUrlException(HttpUrlError.HttpsUnsupported, $"HTTPS is not supported: {uri.AbsoluteUri}");
-        if (!uri.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
-            throw new HttpUrlException(HttpUrlError.Invalid, $"only http:// URLs are supported: {uri.AbsoluteUri}");
+        if (!uri.Scheme.Equals(Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && !uri.Scheme.Equals(Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
+            throw new HttpUrlException(HttpUrlError.Invalid, $"only http:// and https:// URLs are supported: {uri.AbsoluteUri}");
         if (string.IsNullOrEmpty(uri.Host))
             throw new HttpUrlException(HttpUrlError.Invalid, $"the URL has no host: {uri.OriginalString}");
         if (uri.UserInfo.Length > 0)

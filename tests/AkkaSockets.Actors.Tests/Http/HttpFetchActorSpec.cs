@@ -85,38 +85,6 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Reads_are_pulled_one_at_a_time_and_the_body_saved_in_order()
-    {
-        var tcp = CreateTestProbe();
-        var connection = CreateTestProbe();
-        var fetch = Sys.ActorOf(HttpFetchActor.Props(Settings("akkasockets.fetch.write-buffer-bytes = 4k"), tcp.Ref));
-        fetch.Tell(new FetchPage(HttpUrl.Parse("http://127.0.0.1:9/"), Target, false), TestActor);
-
-        tcp.ExpectMsg<Akka.IO.Tcp.Connect>(c => c.PullMode);
-        connection.Send(fetch, new Akka.IO.Tcp.Connected(new IPEndPoint(IPAddress.Loopback, 9), new IPEndPoint(IPAddress.Loopback, 40000)));
-        connection.ExpectMsg<Akka.IO.Tcp.Register>();
-        connection.ExpectMsg<Akka.IO.Tcp.Write>();
-        connection.ExpectMsg<Akka.IO.Tcp.ResumeReading>();
-
-        var body = BinaryBody(100 * 1024);
-        byte[] response = [.. RawHttpServer.Ascii($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
-        for (var offset = 0; offset < response.Length; offset += 10_000)
-        {
-            connection.Send(fetch, new Akka.IO.Tcp.Received(Akka.IO.ByteString.FromBytes(response.AsSpan(offset, Math.Min(10_000, response.Length - offset)).ToArray())));
-            if (offset + 10_000 < response.Length)
-            {
-                // Exactly one more read is asked for, and only one: nothing is read ahead of the file writes.
-                connection.ExpectMsg<Akka.IO.Tcp.ResumeReading>(Bound);
-                connection.ExpectNoMsg(TimeSpan.FromMilliseconds(20));
-            }
-        }
-
-        connection.ExpectMsg<Akka.IO.Tcp.Close>(Bound);
-        Assert.IsType<PageSaved>(FishForMessage(m => m is PageSaved or FetchFailed, Bound));
-        Assert.Equal(body, await File.ReadAllBytesAsync(Target));
-    }
-
-    [Fact]
     public async Task The_request_is_a_GET_with_host_user_agent_accept_and_connection_close()
     {
         await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
@@ -305,6 +273,17 @@ public sealed class HttpFetchActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.IsType<PageSaved>(Fetch($"http://localhost:{server.Port}/"));
 
         Assert.Equal("name", await File.ReadAllTextAsync(Target));
+    }
+
+    [Fact]
+    public void An_unresolvable_host_is_a_DNS_failure_not_a_timeout()
+    {
+        // .invalid never resolves (RFC 6761); the timeout is far longer than a resolver's answer.
+        var failed = Assert.IsType<FetchFailed>(Fetch("http://no-such-host.invalid/", overrides: "akkasockets.fetch.connect-timeout = 60s"));
+
+        Assert.Equal(FetchFailure.DnsFailed, failed.Failure);
+        Assert.StartsWith("Cannot resolve host no-such-host.invalid", failed.Reason, StringComparison.Ordinal);
+        AssertNoFilesLeft();
     }
 
     [Fact]

@@ -123,13 +123,6 @@ public sealed class FetchFailureTests : IDisposable
         Assert.Empty(_dir.GetFileSystemInfos());
     }
 
-    [Fact]
-    public async Task An_https_URL_is_not_supported()
-    {
-        var run = await AssertFails(ExitCodes.FetchHttpsUnsupported, "https://127.0.0.1:1/");
-        Assert.Contains("HTTPS is not supported", run.StdErr, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("ftp://127.0.0.1/")]
     [InlineData("http://127.0.0.1:1/", "--timeout", "soon")]

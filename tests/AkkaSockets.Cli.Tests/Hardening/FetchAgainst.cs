@@ -16,9 +16,19 @@ internal sealed class FetchAgainst : IDisposable
 
     private readonly ITestOutputHelper _output;
 
-    public FetchAgainst(ITestOutputHelper output, string name)
+    // Over TLS: one CA for the whole run, its PEM outside the fetch's directory (which must stay empty).
+    private static readonly Lazy<(TestCertificates Certificates, string Pem)> Tls = new(() =>
+    {
+        var certificates = TestCertificates.Create();
+        return (certificates, certificates.WriteAuthorityPem(System.IO.Directory.CreateTempSubdirectory("fetch-hardening-ca-").FullName));
+    });
+
+    private readonly bool _overTls;
+
+    public FetchAgainst(ITestOutputHelper output, string name, bool overTls = false)
     {
         _output = output;
+        _overTls = overTls;
         Directory = System.IO.Directory.CreateTempSubdirectory($"fetch-hardening-{name}-");
     }
 
@@ -27,7 +37,19 @@ internal sealed class FetchAgainst : IDisposable
     /// <summary>Fetches into the fresh directory; the run's exit code and stderr are logged for the record.</summary>
     public async Task<FetchRun> RunAsync(RawHttpServer server, params string[] extra)
     {
-        var run = await FetchProcess.RunAsync(Directory.FullName, [server.Url("/page"), "-o", Target, .. extra]);
+        if (_overTls)
+        {
+            // The same scripted bytes, behind TLS: the https:// source must behave as the plain one.
+            await using var front = new TlsFront(Tls.Value.Certificates.Leaf, server.Port);
+            return await RunAsync([front.Url("/page"), "-o", Target, "--cacert", Tls.Value.Pem, .. extra]);
+        }
+
+        return await RunAsync([server.Url("/page"), "-o", Target, .. extra]);
+    }
+
+    private async Task<FetchRun> RunAsync(string[] args)
+    {
+        var run = await FetchProcess.RunAsync(Directory.FullName, args);
         _output.WriteLine($"exit {run.ExitCode}; stderr: {run.StdErr.TrimEnd()}");
         return run;
     }

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace AkkaSockets.Cli.Tests.Hardening;
 
 /// <summary>Servers that break the framing on purpose: each ends in one clear line, its own exit code, and no file.</summary>
-public sealed class FetchMaliciousServerTests : IDisposable
+public class FetchMaliciousServerTests : IDisposable
 {
     private const string ChunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 
@@ -14,7 +14,12 @@ public sealed class FetchMaliciousServerTests : IDisposable
 
     private readonly FetchAgainst _fetch;
 
-    public FetchMaliciousServerTests(ITestOutputHelper output) => _fetch = new FetchAgainst(output, "malicious");
+    public FetchMaliciousServerTests(ITestOutputHelper output)
+        : this(output, overTls: false)
+    {
+    }
+
+    protected FetchMaliciousServerTests(ITestOutputHelper output, bool overTls) => _fetch = new FetchAgainst(output, "malicious", overTls);
 
     [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nX-Endless: ", "a")]
@@ -118,5 +123,15 @@ public sealed class FetchMaliciousServerTests : IDisposable
         Assert.Single(_fetch.Directory.GetFileSystemInfos());
     }
 
-    public void Dispose() => _fetch.Dispose();
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+            _fetch.Dispose();
+    }
 }

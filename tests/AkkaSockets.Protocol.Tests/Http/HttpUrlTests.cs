@@ -32,12 +32,16 @@ public sealed class HttpUrlTests
         Assert.Equal("[::1]:9000", url.HostHeader);
     }
 
-    [Fact]
-    public void An_https_URL_is_a_distinct_unsupported_error()
+    [Theory]
+    [InlineData("https://example.com/", 443, "example.com")]
+    [InlineData("https://example.com:8443/", 8443, "example.com:8443")]
+    [InlineData("https://example.com:80/", 80, "example.com:80")]
+    public void An_https_URL_defaults_to_port_443_and_names_only_another_port_in_the_host_header(string text, int port, string hostHeader)
     {
-        var e = Assert.Throws<HttpUrlException>(() => HttpUrl.Parse("https://example.com/"));
-        Assert.Equal(HttpUrlError.HttpsUnsupported, e.Error);
-        Assert.Contains("HTTPS is not supported", e.Message, StringComparison.Ordinal);
+        var url = HttpUrl.Parse(text);
+        Assert.True(url.IsHttps);
+        Assert.Equal(port, url.Port);
+        Assert.Equal(hostHeader, url.HostHeader);
     }
 
     [Theory]
@@ -81,10 +85,11 @@ public sealed class HttpUrlTests
     }
 
     [Fact]
-    public void A_redirect_to_https_is_unsupported()
+    public void Redirects_cross_between_http_and_https_both_ways()
     {
-        var e = Assert.Throws<HttpUrlException>(() => HttpUrl.Parse("http://h/").Resolve("https://h/"));
-        Assert.Equal(HttpUrlError.HttpsUnsupported, e.Error);
+        Assert.True(HttpUrl.Parse("http://h/").Resolve("https://h/secure").IsHttps);
+        Assert.False(HttpUrl.Parse("https://h/").Resolve("http://h/plain").IsHttps);
+        Assert.True(HttpUrl.Parse("https://h:8443/a").Resolve("/b").IsHttps);
     }
 
     [Fact]

@@ -21,7 +21,8 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
 root.Options.Add(logFormat);
 
 // The command list would show `client <NAME>` as if names were required; they are optional.
-if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction standard } helpOption)
+var helpOption = root.Options.OfType<HelpOption>().FirstOrDefault();
+if (helpOption is { Action: HelpAction standard })
     helpOption.Action = new OptionalNamesHelp(standard);
 
 // No arguments, or no command: the help, rather than "Required command was not provided."
@@ -29,7 +30,8 @@ if (args.Length == 0)
     args = ["--help"];
 
 var parse = root.Parse(args);
-if (parse.Errors.Count > 0)
+// `fetch --help` asks for help, not for the URL it lacks: help wins over the other errors.
+if (parse.Errors.Count > 0 && (helpOption is null || parse.Action != helpOption.Action))
     return await UsageErrors.ReportAsync(parse, Console.Error);
 
 NodeHost.LogFormat = parse.GetValue(logFormat);

@@ -1,5 +1,4 @@
 using System.Net;
-using AkkaSockets.Actors.Tests.Client;
 
 namespace AkkaSockets.Cli.Tests.Client;
 

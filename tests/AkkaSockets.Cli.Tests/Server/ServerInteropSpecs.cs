@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace AkkaSockets.Cli.Tests.Server;
+
+public sealed partial class ServerInteropSpecs
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // The tutorial's client (seed/000_fe000495774c58c3.txt) with the port as an argument. The
+    // tutorial's extra line "print(s.recv(1)...)" is an annotation in the text (it says the
+    // recv does not pair with a send), not part of the program, so it is left out. The local
+    // port goes to stderr so the test can find this client in the server's lines.
+    private const string TutorialClient = """
+        import socket, sys
+
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.connect(('127.0.0.1', int(sys.argv[1])))
+        print(s.getsockname()[1], file=sys.stderr)
+        print(s.recv(1024).decode('utf-8'))
+        for data in [b'Michael', b'Tracy', b'Sarah']:
+            s.send(data)
+            print(s.recv(1024).decode('utf-8'))
+        s.send(b'exit')
+        s.close()
+        """;
+
+    [Fact]
+    public async Task The_tutorials_python_client_prints_the_four_lines_and_the_server_prints_its_accept_and_close_lines()
+    {
+        var python = FindOnPath("python3")
+            ?? throw new InvalidOperationException(
+                "python3 is required for the interop test (it runs the tutorial's own client); install python3 and put it on PATH");
+        var script = Path.Combine(Path.GetTempPath(), $"akkasockets-client-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(script, TutorialClient + "\n");
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "100ms");
+        try
+        {
+            var (code, stdout, stderr) = await RunAsync(python, script, port.ToString(CultureInfo.InvariantCulture));
+
+            Assert.True(code == 0, $"the Python client exited {code}: {stderr}");
+            Assert.Equal("Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n", stdout);
+            var clientPort = stderr.Trim();
+            Assert.Matches(PortNumber(), clientPort);
+            await server.Stdout.WaitForAsync($"Accept new connection from 127.0.0.1:{clientPort}...", Timeout);
+            await server.Stdout.WaitForAsync($"Connection from 127.0.0.1:{clientPort} closed.", Timeout);
+            Assert.Equal(4, server.Stdout.Lines.Count);
+
+            server.Interrupt();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+        }
+        finally
+        {
+            server.Dispose();
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_c_with_messages_mid_delay_answers_every_one_then_exits_zero()
+    {
+        // Line framing: the first reply proves the server has read the whole batch.
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "300ms", "--framing", "line");
+        using (server)
+        {
+            var clients = new List<TestClient>();
+            try
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    var client = await TestClient.ConnectAsync(port);
+                    clients.Add(client);
+                    await client.ExpectAsync("Welcome!\r\n");
+                    await client.SendAsync($"one{i}\ntwo{i}\nthree{i}\n");
+                }
+
+                for (var i = 0; i < clients.Count; i++)
+                    await clients[i].ExpectAsync($"Hello, one{i}!\r\n");
+
+                server.Interrupt();
+
+                for (var i = 0; i < clients.Count; i++)
+                {
+                    await clients[i].ExpectAsync($"Hello, two{i}!\r\nHello, three{i}!\r\n");
+                    await clients[i].ExpectClosedAsync();
+                }
+
+                Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+                foreach (var client in clients)
+                {
+                    Assert.Contains($"Accept new connection from 127.0.0.1:{client.LocalPort}...", server.Stdout.Lines);
+                    Assert.True(server.Stdout.Lines.Contains($"Connection from 127.0.0.1:{client.LocalPort} closed."), $"no close line for {client.LocalPort}:\n{server.Stdout}\nstderr:\n{server.Stderr}");
+                }
+            }
+            finally
+            {
+                clients.ForEach(c => c.Dispose());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_second_ctrl_c_during_the_drain_ends_the_server_at_once()
+    {
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "500ms", "--framing", "line");
+        using (server)
+        {
+            using var client = await TestClient.ConnectAsync(port);
+            await client.ExpectAsync("Welcome!\r\n");
+            // Ten lines keep the drain busy for about 4.5 s after the first reply.
+            await client.SendAsync(string.Concat(Enumerable.Range(0, 10).Select(i => $"n{i}\n")));
+            await client.ExpectAsync("Hello, n0!\r\n");
+
+            server.Interrupt();
+            await WaitUntilRefusedAsync(port);
+            server.Interrupt();
+
+            Assert.Equal(130, await server.WaitForExitAsync(Timeout));
+            Assert.Contains("Interrupted again: exiting without draining.", server.Stderr.Lines);
+        }
+    }
+
+    /// <summary>The first Ctrl+C has taken effect once a newcomer is refused with <c>Server busy</c>.</summary>
+    private static async Task WaitUntilRefusedAsync(int port)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            using var probe = await TestClient.ConnectAsync(port);
+            var first = await probe.ReadSomeAsync();
+            if (first.StartsWith("Server busy", StringComparison.Ordinal))
+                return;
+            Assert.StartsWith("Welcome!", first, StringComparison.Ordinal);
+        }
+
+        Assert.Fail("the server kept greeting new clients after Ctrl+C");
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} did not finish within {Timeout.TotalSeconds} s");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+
+    [GeneratedRegex(@"^\d+$")]
+    private static partial Regex PortNumber();
+}

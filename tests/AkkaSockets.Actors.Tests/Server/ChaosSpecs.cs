@@ -16,6 +16,7 @@ namespace AkkaSockets.Actors.Tests.Server;
 /// ones do what real networks and real attackers do. Everything is bounded in count and time;
 /// the server runs in this process so its managed memory can be measured.
 /// </summary>
+[Trait("Category", "Hardening")]
 [Collection(RunsAlone.Name)]
 public sealed class ChaosSpecs : IAsyncLifetime
 {
@@ -136,7 +137,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
 
     private async Task WellBehavedSession(int i, Action greeted, CancellationToken cancel)
     {
-        await using var client = await LineClient.ConnectAsync(_port, cancel);
+        await using var client = await LoopbackClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
         greeted();
         foreach (var name in new[] { $"Michael{i}", $"Zoë{i}", $"李雷{i}" })
@@ -170,7 +171,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
     /// <summary>One byte every 100 ms: the line still reassembles and is answered.</summary>
     private async Task SlowlorisSession(int i, Action greeted, CancellationToken cancel)
     {
-        await using var client = await LineClient.ConnectAsync(_port, cancel);
+        await using var client = await LoopbackClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
         greeted();
         foreach (var b in Encoding.ASCII.GetBytes($"slow{i}\n"))
@@ -185,7 +186,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
     /// <summary>Sends a name, then resets the connection while the server is in its reply delay.</summary>
     private async Task ResetMidDelay(int i, Action greeted, CancellationToken cancel)
     {
-        await using var client = await LineClient.ConnectAsync(_port, cancel);
+        await using var client = await LoopbackClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
         greeted();
         await client.SendAsync($"reset{i}\n", cancel);
@@ -204,7 +205,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
     /// <summary>Bytes that are not UTF-8 come back inside the reply unchanged.</summary>
     private async Task InvalidUtf8Session(int i, Action greeted, CancellationToken cancel)
     {
-        await using var client = await LineClient.ConnectAsync(_port, cancel);
+        await using var client = await LoopbackClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
         greeted();
         byte[] garbage = [0xFF, 0xFE, 0xC0, 0xAF, 0xED, 0xA0, 0x80, 0xF4, 0x90, (byte)('0' + (i % 10))];
@@ -218,7 +219,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
     /// <summary>A line past max-frame-bytes (1 KiB) gets the error and the connection is closed.</summary>
     private async Task OverLongLine(Action greeted, CancellationToken cancel)
     {
-        await using var client = await LineClient.ConnectAsync(_port, cancel);
+        await using var client = await LoopbackClient.ConnectAsync(_port, cancel);
         Expect("Welcome!", await client.ReadTextLineAsync(cancel));
         greeted();
         // Sent in one piece and read whole by the server, so its close leaves nothing unread (no RST).
@@ -231,7 +232,7 @@ public sealed class ChaosSpecs : IAsyncLifetime
     {
         var clients = await Task.WhenAll(Enumerable.Range(0, Storm).Select(async _ =>
         {
-            var client = await LineClient.ConnectAsync(_port, cancel);
+            var client = await LoopbackClient.ConnectAsync(_port, cancel);
             return (Client: client, First: await client.ReadTextLineAsync(cancel));
         }));
         foreach (var (client, _) in clients)

@@ -14,6 +14,7 @@ namespace AkkaSockets.Actors.Tests.Server;
 /// it delivers a read only after ResumeReading and acknowledges each write, in a random order.
 /// No sockets and no timers: the reply delay is zero, so the run is decided by messages alone.
 /// </summary>
+[Trait("Category", "Hardening")]
 public sealed class ConnectionActorModelProperties : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly EndPoint Remote = new IPEndPoint(IPAddress.Loopback, 50000);

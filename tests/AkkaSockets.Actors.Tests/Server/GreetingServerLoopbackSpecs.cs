@@ -276,6 +276,7 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_dual_stack_listener_on_the_ipv6_any_address_accepts_an_ipv4_client()
     {
+        Ipv6Loopback.Require();
         var events = CreateTestProbe();
         Sys.EventStream.Subscribe(events.Ref, typeof(ClientAccepted));
         var (_, endPoint) = await StartServerAsync(Settings(), new IPEndPoint(IPAddress.IPv6Any, 0));
@@ -292,6 +293,7 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task An_ipv6_loopback_listener_serves_an_ipv6_client_and_reports_it_in_brackets()
     {
+        Ipv6Loopback.Require();
         var events = CreateTestProbe();
         Sys.EventStream.Subscribe(events.Ref, typeof(ClientAccepted));
         var (_, endPoint) = await StartServerAsync(Settings(), new IPEndPoint(IPAddress.IPv6Loopback, 0));

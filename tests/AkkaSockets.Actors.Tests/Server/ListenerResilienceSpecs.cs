@@ -14,6 +14,7 @@ namespace AkkaSockets.Actors.Tests.Server;
 /// die with it (they are its children) and must not stay counted; the direct transport's
 /// connections own their sockets and carry on.
 /// </summary>
+[Trait("Category", "Hardening")]
 public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
@@ -41,7 +42,7 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
         var bound = Assert.IsType<ServerBound>(await server.Ask<object>(AwaitBound.Instance, Patience));
         var port = ((IPEndPoint)bound.LocalAddress).Port;
 
-        await using var before = await LineClient.ConnectAsync(port, cancel.Token);
+        await using var before = await LoopbackClient.ConnectAsync(port, cancel.Token);
         Assert.Equal("Welcome!", await before.ReadTextLineAsync(cancel.Token));
         await OpenConnectionsBecome(server, 1);
 
@@ -74,7 +75,7 @@ public sealed class ListenerResilienceSpecs : Akka.TestKit.Xunit2.TestKit
 
         await OpenConnectionsBecome(server, 0);
 
-        await using (var after = await LineClient.ConnectAsync(port, cancel.Token))
+        await using (var after = await LoopbackClient.ConnectAsync(port, cancel.Token))
         {
             Assert.Equal("Welcome!", await after.ReadTextLineAsync(cancel.Token));
             await after.SendAsync("Ada\nexit\n", cancel.Token);

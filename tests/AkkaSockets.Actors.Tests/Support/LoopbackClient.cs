@@ -4,23 +4,42 @@ using System.Text;
 
 namespace AkkaSockets.Actors.Tests.Support;
 
-/// <summary>A raw TCP client for loopback specs: every read waits for bytes or a deadline, never a fixed time.</summary>
-internal sealed class LoopbackClient : IDisposable
+/// <summary>
+/// The one raw TCP client of the socket and process specs: every read waits for bytes or a
+/// deadline, never a fixed time, and every failed expectation says what did arrive.
+/// </summary>
+public sealed class LoopbackClient : IDisposable, IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long one read, write or connect may take on a loaded machine before the spec fails.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[4096];
+    private readonly List<byte> _pending = [];
 
-    private LoopbackClient(Socket socket) => _socket = socket;
+    private LoopbackClient(Socket socket) => Socket = socket;
 
-    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+    public Socket Socket { get; }
 
-    public static async Task<LoopbackClient> ConnectAsync(IPEndPoint server)
+    public IPEndPoint LocalEndPoint => (IPEndPoint)Socket.LocalEndPoint!;
+
+    public int LocalPort => LocalEndPoint.Port;
+
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>.</summary>
+    public static Task<LoopbackClient> ConnectAsync(int port, CancellationToken cancel = default) =>
+        ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancel: cancel);
+
+    /// <param name="receiveBuffer">
+    /// A fixed receive buffer (set before connecting, so the window it advertises never grows):
+    /// bounds what the kernel holds for a client that does not read.
+    /// </param>
+    public static async Task<LoopbackClient> ConnectAsync(EndPoint server, int? receiveBuffer = null, CancellationToken cancel = default)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            using var cts = new CancellationTokenSource(DefaultTimeout);
+            if (receiveBuffer is { } size)
+                socket.ReceiveBufferSize = size;
+            using var cts = Deadline(null, cancel);
             await socket.ConnectAsync(server, cts.Token);
             return new LoopbackClient(socket);
         }
@@ -31,44 +50,43 @@ internal sealed class LoopbackClient : IDisposable
         }
     }
 
-    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+    public Task SendAsync(string text, CancellationToken cancel = default) => SendAsync(Encoding.UTF8.GetBytes(text), cancel);
 
-    public async Task SendAsync(byte[] bytes, CancellationToken cancellationToken = default)
+    public async Task SendAsync(byte[] bytes, CancellationToken cancel = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (!cancellationToken.CanBeCanceled)
-            cts.CancelAfter(DefaultTimeout);
+        using var cts = Deadline(null, cancel);
         var sent = 0;
         while (sent < bytes.Length)
-            sent += await _socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None, cts.Token);
+            sent += await Socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None, cts.Token);
     }
 
-    /// <summary>Reads exactly <paramref name="count"/> bytes, failing at end of stream or the deadline.</summary>
+    /// <summary>Reads exactly <paramref name="count"/> bytes, failing at end of stream, a reset or the deadline.</summary>
     public async Task<byte[]> ReadExactlyAsync(int count, TimeSpan? timeout = null)
     {
-        var buffer = new byte[count];
-        var read = 0;
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        using var cts = Deadline(timeout, default);
         try
         {
-            while (read < count)
+            while (_pending.Count < count)
             {
-                var n = await _socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cts.Token);
-                if (n == 0)
-                    Assert.Fail($"the server closed after {read} of {count} bytes: {Show(buffer.AsSpan(0, read))}");
-                read += n;
+                if (await FillAsync(cts.Token) == 0)
+                    Assert.Fail($"the peer closed after {_pending.Count} of {count} bytes: {Show([.. _pending])}");
             }
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"timed out after {read} of {count} bytes: {Show(buffer.AsSpan(0, read))}");
+            Assert.Fail($"timed out after {_pending.Count} of {count} bytes: {Show([.. _pending])}");
+        }
+        catch (SocketException e)
+        {
+            Assert.Fail($"{e.SocketErrorCode} after {_pending.Count} of {count} bytes: {Show([.. _pending])}");
         }
 
-        return buffer;
+        return Take(count);
     }
 
-    public async Task ExpectAsync(string expected, TimeSpan? timeout = null) =>
-        await ExpectAsync(Encoding.UTF8.GetBytes(expected), timeout);
+    public async Task<string> ReadTextAsync(int length) => Encoding.UTF8.GetString(await ReadExactlyAsync(length));
+
+    public Task ExpectAsync(string expected, TimeSpan? timeout = null) => ExpectAsync(Encoding.UTF8.GetBytes(expected), timeout);
 
     public async Task ExpectAsync(byte[] expected, TimeSpan? timeout = null)
     {
@@ -76,26 +94,67 @@ internal sealed class LoopbackClient : IDisposable
         Assert.True(expected.AsSpan().SequenceEqual(actual), $"expected {Show(expected)} but read {Show(actual)}");
     }
 
-    /// <summary>The server closed gracefully: the next read returns 0 with no bytes before it.</summary>
-    public async Task ExpectClosedAsync(TimeSpan? timeout = null)
+    /// <summary>Whatever the next read brings (empty at end of stream).</summary>
+    public async Task<string> ReadSomeAsync()
     {
-        var buffer = new byte[256];
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        int n;
+        if (_pending.Count == 0)
+        {
+            using var cts = Deadline(null, default);
+            await FillAsync(cts.Token);
+        }
+
+        return Encoding.UTF8.GetString(Take(_pending.Count));
+    }
+
+    /// <summary>The next \n-terminated line without its \r\n, or null at end of stream.</summary>
+    public async Task<byte[]?> ReadLineAsync(CancellationToken cancel)
+    {
+        while (true)
+        {
+            var end = _pending.IndexOf((byte)'\n');
+            if (end >= 0)
+            {
+                var line = Take(end + 1)[..^1];
+                return line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
+            }
+
+            if (await FillAsync(cancel) == 0)
+                return null;
+        }
+    }
+
+    public async Task<string?> ReadTextLineAsync(CancellationToken cancel) =>
+        await ReadLineAsync(cancel) is { } line ? Encoding.UTF8.GetString(line) : null;
+
+    /// <summary>True once the peer has closed: end of stream or a reset, with nothing unread before it.</summary>
+    public async Task<bool> ReadsEndAsync(CancellationToken cancel)
+    {
         try
         {
-            n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            return _pending.Count == 0 && await FillAsync(cancel) == 0;
+        }
+        catch (SocketException)
+        {
+            return _pending.Count == 0;
+        }
+    }
+
+    /// <summary>The peer closed gracefully: the next read returns 0 with no bytes before it.</summary>
+    public async Task ExpectClosedAsync(TimeSpan? timeout = null)
+    {
+        using var cts = Deadline(timeout, default);
+        try
+        {
+            var n = _pending.Count > 0 ? _pending.Count : await FillAsync(cts.Token);
+            Assert.True(n == 0, $"expected the end of stream but read {Show(Take(_pending.Count))}");
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail("the server did not close the connection");
-            return;
+            Assert.Fail("the peer did not close the connection");
         }
-
-        Assert.True(n == 0, $"expected the end of stream but read {Show(buffer.AsSpan(0, n))}");
     }
 
-    /// <summary>The server ended the connection: a graceful end of stream or a reset, with no bytes before it.</summary>
+    /// <summary>The peer ended the connection: a graceful end of stream or a reset, with no bytes before it.</summary>
     public async Task ExpectClosedOrResetAsync(TimeSpan? timeout = null)
     {
         try
@@ -107,17 +166,53 @@ internal sealed class LoopbackClient : IDisposable
         }
     }
 
-    /// <summary>Half-close: no more bytes from this side, replies still readable.</summary>
-    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
-
-    /// <summary>Drops the connection with a TCP reset, as a crashed client would.</summary>
-    public void Reset()
+    /// <summary>The peer reset the connection: the next read fails with ConnectionReset.</summary>
+    public async Task ExpectResetAsync()
     {
-        _socket.LingerState = new LingerOption(true, 0);
-        _socket.Close();
+        using var cts = Deadline(null, default);
+        var e = await Assert.ThrowsAsync<SocketException>(async () => await FillAsync(cts.Token));
+        Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
     }
 
-    public void Dispose() => _socket.Dispose();
+    /// <summary>Half-close: no more bytes from this side, replies still readable.</summary>
+    public void ShutdownSend() => Socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Drops the connection with a TCP reset (RST, no FIN), as a crashed client would.</summary>
+    public void Reset()
+    {
+        Socket.LingerState = new LingerOption(true, 0);
+        Socket.Close();
+    }
+
+    public void Dispose() => Socket.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        Socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<int> FillAsync(CancellationToken cancel)
+    {
+        var n = await Socket.ReceiveAsync(_buffer, SocketFlags.None, cancel);
+        _pending.AddRange(_buffer.AsSpan(0, n));
+        return n;
+    }
+
+    private byte[] Take(int count)
+    {
+        var taken = _pending.GetRange(0, count).ToArray();
+        _pending.RemoveRange(0, count);
+        return taken;
+    }
+
+    private static CancellationTokenSource Deadline(TimeSpan? timeout, CancellationToken cancel)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (!cancel.CanBeCanceled || timeout is not null)
+            cts.CancelAfter(timeout ?? Patience);
+        return cts;
+    }
 
     private static string Show(ReadOnlySpan<byte> bytes) =>
         $"\"{Encoding.UTF8.GetString(bytes).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\" ({bytes.Length} bytes)";

@@ -1,137 +1,67 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace AkkaSockets.Actors.Tests.Support;
 
 /// <summary>
 /// Both ends of one TCP connection on loopback: <see cref="Local"/> goes to the code under test,
-/// <see cref="Peer"/> stays a plain socket driven by the spec. Every read on the peer waits for
-/// bytes or a deadline, never a fixed time.
+/// <see cref="Client"/> is the spec's <see cref="LoopbackClient"/> at the other end.
 /// </summary>
 internal sealed class SocketPair : IDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Patience = LoopbackClient.Patience;
 
-    private SocketPair(Socket local, Socket peer)
+    private SocketPair(Socket local, LoopbackClient client)
     {
         Local = local;
-        Peer = peer;
+        Client = client;
     }
 
     /// <summary>The accepted end, for the code under test.</summary>
     public Socket Local { get; }
 
     /// <summary>The connecting end, driven by the spec.</summary>
-    public Socket Peer { get; }
+    public LoopbackClient Client { get; }
 
-    /// <param name="peerReceiveBuffer">
-    /// A fixed receive buffer for the peer (set before connecting, so the window it advertises
-    /// never grows): bounds what the kernel holds for a peer that does not read.
-    /// </param>
+    public Socket Peer => Client.Socket;
+
+    /// <param name="peerReceiveBuffer">A fixed receive buffer for the peer; see <see cref="LoopbackClient.ConnectAsync(EndPoint, int?, CancellationToken)"/>.</param>
     public static async Task<SocketPair> ConnectAsync(int? peerReceiveBuffer = null)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
-
-        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var cts = new CancellationTokenSource(Patience);
+        var accept = listener.AcceptAsync(cts.Token);
+        var client = await LoopbackClient.ConnectAsync(listener.LocalEndPoint!, peerReceiveBuffer, cts.Token);
         try
         {
-            if (peerReceiveBuffer is { } size)
-                peer.ReceiveBufferSize = size;
-            using var cts = new CancellationTokenSource(Patience);
-            var accept = listener.AcceptAsync(cts.Token);
-            await peer.ConnectAsync(listener.LocalEndPoint!, cts.Token);
-            var local = await accept;
-            return new SocketPair(local, peer);
+            return new SocketPair(await accept, client);
         }
         catch
         {
-            peer.Dispose();
+            client.Dispose();
             throw;
         }
     }
 
-    public async Task SendAsync(byte[] bytes)
-    {
-        using var cts = new CancellationTokenSource(Patience);
-        var sent = 0;
-        while (sent < bytes.Length)
-            sent += await Peer.SendAsync(bytes.AsMemory(sent), SocketFlags.None, cts.Token);
-    }
+    public Task SendAsync(byte[] bytes) => Client.SendAsync(bytes);
 
-    public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
+    public Task SendAsync(string text) => Client.SendAsync(text);
 
-    /// <summary>Reads exactly <paramref name="count"/> bytes at the peer, failing at end of stream, a reset or the deadline.</summary>
-    public async Task<byte[]> ReadExactlyAsync(int count)
-    {
-        var buffer = new byte[count];
-        var read = 0;
-        using var cts = new CancellationTokenSource(Patience);
-        try
-        {
-            while (read < count)
-            {
-                var n = await Peer.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cts.Token);
-                if (n == 0)
-                    Assert.Fail($"end of stream after {read} of {count} bytes");
-                read += n;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail($"timed out after {read} of {count} bytes");
-        }
-        catch (SocketException e)
-        {
-            Assert.Fail($"{e.SocketErrorCode} after {read} of {count} bytes");
-        }
+    public Task<byte[]> ReadExactlyAsync(int count) => Client.ReadExactlyAsync(count);
 
-        return buffer;
-    }
+    public Task<string> ReadTextAsync(int length) => Client.ReadTextAsync(length);
 
-    public async Task<string> ReadTextAsync(int length) => Encoding.ASCII.GetString(await ReadExactlyAsync(length));
+    public Task ExpectEndOfStreamAsync() => Client.ExpectClosedAsync();
 
-    /// <summary>The other end closed gracefully: the next read at the peer returns 0, no bytes before it.</summary>
-    public async Task ExpectEndOfStreamAsync()
-    {
-        var buffer = new byte[256];
-        using var cts = new CancellationTokenSource(Patience);
-        int n;
-        try
-        {
-            n = await Peer.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail("the connection was not closed");
-            return;
-        }
+    public Task ExpectResetAsync() => Client.ExpectResetAsync();
 
-        Assert.True(n == 0, $"expected the end of stream but read {n} bytes");
-    }
-
-    /// <summary>The other end reset the connection: the next read at the peer fails with ConnectionReset.</summary>
-    public async Task ExpectResetAsync()
-    {
-        var buffer = new byte[256];
-        using var cts = new CancellationTokenSource(Patience);
-        var e = await Assert.ThrowsAsync<SocketException>(
-            async () => await Peer.ReceiveAsync(buffer, SocketFlags.None, cts.Token));
-        Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
-    }
-
-    /// <summary>Drops the connection from the peer's side with a TCP reset (RST, no FIN), as a crashed process would.</summary>
-    public void ResetFromPeer()
-    {
-        Peer.LingerState = new LingerOption(true, 0);
-        Peer.Close();
-    }
+    public void ResetFromPeer() => Client.Reset();
 
     public void Dispose()
     {
-        Peer.Dispose();
+        Client.Dispose();
         Local.Dispose();
     }
 }

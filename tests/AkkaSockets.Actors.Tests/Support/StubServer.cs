@@ -92,7 +92,11 @@ public sealed class StubServer : IAsyncDisposable
                 await _socket.SendAsync(new[] { b }, SocketFlags.None, Cancellation);
         }
 
-        /// <summary>Reads exactly the UTF-8 bytes of <paramref name="expected"/>, however TCP cuts them.</summary>
+        /// <summary>
+        /// Reads as many bytes as <paramref name="expected"/> has in UTF-8, however TCP cuts them,
+        /// and fails the script (so <see cref="Served"/>) unless they are exactly those bytes;
+        /// returns them as text.
+        /// </summary>
         public async Task<string> ReceiveAsync(string expected)
         {
             var buffer = new byte[Encoding.UTF8.GetByteCount(expected)];
@@ -101,11 +105,13 @@ public sealed class StubServer : IAsyncDisposable
             {
                 var n = await _socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, Cancellation);
                 if (n == 0)
-                    break;
+                    Assert.Fail($"the client closed after {read} of {buffer.Length} bytes of \"{expected}\": \"{Encoding.UTF8.GetString(buffer, 0, read)}\"");
                 read += n;
             }
 
-            return Encoding.UTF8.GetString(buffer, 0, read);
+            var received = Encoding.UTF8.GetString(buffer);
+            Assert.True(received == expected, $"the stub expected \"{expected}\" from the client but received \"{received}\"");
+            return received;
         }
 
         /// <summary>Waits until the peer closes or resets (or the stub's time limit).</summary>

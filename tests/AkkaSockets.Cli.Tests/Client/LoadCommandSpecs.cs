@@ -50,7 +50,9 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
     [Fact]
     public async Task A_run_whose_sessions_are_refused_counts_them_by_cause_and_exits_16()
     {
-        var result = await CliProcess.RunAsync("load", "--port", Port(ClosedPort()), "--connections", "5", "--json");
+        using var closed = new ClosedPort();
+
+        var result = await CliProcess.RunAsync("load", "--port", Port(closed.Port), "--connections", "5", "--json");
 
         Assert.True(result.ExitCode == 16, result.ToString());
         using var json = JsonDocument.Parse(result.StdoutLines[^1]);
@@ -80,13 +82,4 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -23,10 +23,10 @@ internal sealed class FetchAgainst : IDisposable
     public DirectoryInfo Directory { get; }
 
     /// <summary>Fetches into the fresh directory; the run's exit code and stderr are logged for the record.</summary>
-    public async Task<FetchRun> RunAsync(RawHttpServer server, params string[] extra)
+    public async Task<CliResult> RunAsync(RawHttpServer server, params string[] extra)
     {
-        var run = await FetchProcess.RunAsync(Directory.FullName, [server.Url("/page"), "-o", Target, .. extra]);
-        _output.WriteLine($"exit {run.ExitCode}; stderr: {run.StdErr.TrimEnd()}");
+        var run = await CliProcess.RunInAsync(Directory.FullName, ["fetch", server.Url("/page"), "-o", Target, .. extra]);
+        _output.WriteLine($"exit {run.ExitCode}; stderr: {run.Stderr.TrimEnd()}");
         return run;
     }
 
@@ -35,7 +35,7 @@ internal sealed class FetchAgainst : IDisposable
     {
         var run = await RunAsync(server, extra);
         Assert.Equal(exitCode, run.ExitCode);
-        var line = Assert.Single(run.ErrorLines);
+        var line = Assert.Single(run.StderrLines);
         Assert.StartsWith("akkasockets fetch: ", line, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemInfos());
         return line;

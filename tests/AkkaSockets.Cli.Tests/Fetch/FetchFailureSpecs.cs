@@ -7,11 +7,11 @@ public sealed class FetchFailureSpecs : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fetch-cli-fail-");
 
     /// <summary>Every failure: its exit code, exactly one stderr line, and no file (nor temporary file) left.</summary>
-    private async Task<FetchRun> AssertFails(int exitCode, params string[] args)
+    private async Task<CliResult> AssertFails(int exitCode, params string[] args)
     {
-        var run = await FetchProcess.RunAsync(_dir.FullName, args);
+        var run = await CliProcess.RunInAsync(_dir.FullName, ["fetch", .. args]);
         Assert.Equal(exitCode, run.ExitCode);
-        var line = Assert.Single(run.ErrorLines);
+        var line = Assert.Single(run.StderrLines);
         Assert.StartsWith("akkasockets", line, StringComparison.Ordinal);
         Assert.Empty(_dir.GetFileSystemInfos());
         return run;
@@ -25,7 +25,7 @@ public sealed class FetchFailureSpecs : IDisposable
     {
         await using var server = Replying("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
         var run = await AssertFails(ExitCodes.FetchTruncatedBody, server.Url("/t"));
-        Assert.Contains("truncated", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("truncated", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class FetchFailureSpecs : IDisposable
         await using var server = Replying("HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n");
         var run = await AssertFails(ExitCodes.FetchTooManyRedirects, server.Url("/loop"), "--max-redirects", "2");
         Assert.Equal(3, server.Requests.Count);
-        Assert.Equal(3, run.StdOut.Split('\n').Count(l => l.StartsWith("HTTP/1.1 302", StringComparison.Ordinal)));
+        Assert.Equal(3, run.Stdout.Split('\n').Count(l => l.StartsWith("HTTP/1.1 302", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -74,16 +74,14 @@ public sealed class FetchFailureSpecs : IDisposable
     {
         using var listener = await UnansweredListener.StartAsync();
         var run = await AssertFails(ExitCodes.FetchTimeout, $"http://127.0.0.1:{listener.Port}/", "--timeout", "300ms");
-        Assert.Contains("Timed out connecting", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Timed out connecting", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_refused_connection_exits_with_its_code()
     {
-        int port;
-        await using (var server = Replying(string.Empty))
-            port = server.Port;
-        await AssertFails(ExitCodes.FetchConnectionRefused, $"http://127.0.0.1:{port}/");
+        using var closed = new ClosedPort();
+        await AssertFails(ExitCodes.FetchConnectionRefused, $"http://127.0.0.1:{closed.Port}/");
     }
 
     [Fact]
@@ -98,7 +96,7 @@ public sealed class FetchFailureSpecs : IDisposable
     {
         await using var server = Replying("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\noops");
         var run = await AssertFails(ExitCodes.FetchHttpError, server.Url("/e"), "--fail");
-        Assert.StartsWith("HTTP/1.1 500", run.StdOut, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 500", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,12 +108,12 @@ public sealed class FetchFailureSpecs : IDisposable
             await RawHttpServer.WaitForClientClose(stream, token);
         });
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, [server.Url("/big"), "--timeout", "30s"], async process =>
+        var run = await CliProcess.RunProgramAsync(CliProcess.Dotnet, [CliProcess.Akkasockets, "fetch", server.Url("/big"), "--timeout", "30s"], _dir.FullName, async process =>
         {
             // The body has started once its temporary file exists.
             while (_dir.GetFiles("*.part").Length == 0)
                 await Task.Delay(20);
-            await FetchProcess.InterruptAsync(process);
+            process.Interrupt();
         });
 
         Assert.Equal(ExitCodes.Interrupted, run.ExitCode);
@@ -126,7 +124,7 @@ public sealed class FetchFailureSpecs : IDisposable
     public async Task An_https_URL_is_not_supported()
     {
         var run = await AssertFails(ExitCodes.FetchHttpsUnsupported, "https://127.0.0.1:1/");
-        Assert.Contains("HTTPS is not supported", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("HTTPS is not supported", run.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]

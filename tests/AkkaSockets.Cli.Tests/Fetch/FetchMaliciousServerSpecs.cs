@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace AkkaSockets.Cli.Tests.Fetch;
 
 /// <summary>Servers that break the framing on purpose: each ends in one clear line, its own exit code, and no file.</summary>
+[Trait("Category", "Hardening")]
 public sealed class FetchMaliciousServerSpecs : IDisposable
 {
     private const string ChunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";

@@ -32,13 +32,13 @@ public sealed class FetchSavesSpecs : IDisposable
             await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), token);
         });
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, server.Url("/files/data.bin"));
+        var run = await CliProcess.RunInAsync(_dir.FullName, "fetch", server.Url("/files/data.bin"));
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n", run.StdOut);
+        Assert.Equal("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n", run.Stdout);
         Assert.Equal(body, await File.ReadAllBytesAsync(Path.Combine(_dir.FullName, "data.bin")));
         Assert.Single(_dir.GetFiles());
-        Assert.Equal(string.Empty, run.StdErr);
+        Assert.Equal(string.Empty, run.Stderr);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class FetchSavesSpecs : IDisposable
     {
         await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n<html>"));
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, server.Url("/"));
+        var run = await CliProcess.RunInAsync(_dir.FullName, "fetch", server.Url("/"));
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("<html>", await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "index.html")));
@@ -57,7 +57,7 @@ public sealed class FetchSavesSpecs : IDisposable
     {
         await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.0 200 OK\r\n\r\nclose-delimited\r\n\r\nbody"));
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, server.Url("/x"), "-o", "out.txt");
+        var run = await CliProcess.RunInAsync(_dir.FullName, "fetch", server.Url("/x"), "-o", "out.txt");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("close-delimited\r\n\r\nbody", await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "out.txt")));
@@ -70,7 +70,7 @@ public sealed class FetchSavesSpecs : IDisposable
         byte[] response = [.. RawHttpServer.Ascii($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
         await using var server = RawHttpServer.Replying(response, keepOpen: true);
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, server.Url("/cl.bin"));
+        var run = await CliProcess.RunInAsync(_dir.FullName, "fetch", server.Url("/cl.bin"));
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(body, await File.ReadAllBytesAsync(Path.Combine(_dir.FullName, "cl.bin")));
@@ -88,12 +88,12 @@ public sealed class FetchSavesSpecs : IDisposable
             await stream.WriteAsync(RawHttpServer.Ascii(reply), token);
         });
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, server.Url("/a"), "-o", "page");
+        var run = await CliProcess.RunInAsync(_dir.FullName, "fetch", server.Url("/a"), "-o", "page");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(
             $"HTTP/1.1 302 Found\nLocation: b\nContent-Length: 0\n\nHTTP/1.1 308 Permanent Redirect\nLocation: {final.Url("/c")}\nContent-Length: 0\n\nHTTP/1.1 200 OK\nContent-Length: 5\n",
-            run.StdOut);
+            run.Stdout);
         Assert.Equal("final", await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "page")));
     }
 
@@ -102,7 +102,7 @@ public sealed class FetchSavesSpecs : IDisposable
     {
         await using var server = RawHttpServer.Replying(RawHttpServer.Ascii("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"));
 
-        var run = await FetchProcess.RunAsync(_dir.FullName, server.Url("/missing"));
+        var run = await CliProcess.RunInAsync(_dir.FullName, "fetch", server.Url("/missing"));
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("gone", await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "missing")));

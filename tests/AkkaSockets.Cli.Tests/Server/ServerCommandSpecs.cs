@@ -25,10 +25,11 @@ public sealed class ServerCommandSpecs
     [Fact]
     public async Task Host_ipv6_any_is_dual_stack_and_prints_an_ipv4_client_as_ipv4()
     {
+        Ipv6Loopback.Require();
         var (server, port) = await CliProcess.StartServerAtAsync("[::]", "--host", "::", "--delay", "100ms");
         using (server)
         {
-            using (var client = await TestClient.ConnectAsync(port))
+            using (var client = await LoopbackClient.ConnectAsync(port))
             {
                 await client.ExpectAsync("Welcome!");
                 await server.Stdout.WaitForAsync($"Accept new connection from 127.0.0.1:{client.LocalPort}...", ExitTimeout);
@@ -45,7 +46,7 @@ public sealed class ServerCommandSpecs
         var (server, port) = await CliProcess.StartServerAsync("--idle-timeout", "300ms");
         using (server)
         {
-            using (var client = await TestClient.ConnectAsync(port))
+            using (var client = await LoopbackClient.ConnectAsync(port))
             {
                 await client.ExpectAsync("Welcome!");
                 await client.ExpectClosedAsync();
@@ -63,7 +64,7 @@ public sealed class ServerCommandSpecs
         var (server, port) = await CliProcess.StartServerAsync("--delay", "100ms", "--quiet");
         using (server)
         {
-            using (var client = await TestClient.ConnectAsync(port))
+            using (var client = await LoopbackClient.ConnectAsync(port))
             {
                 await client.ExpectAsync("Welcome!");
                 await client.SendAsync("Michael");

@@ -9,6 +9,7 @@ namespace AkkaSockets.Protocol.Tests.Framing;
 /// The line decoder against a model written from the spec (§3, line framing) rather than from the
 /// code: whatever the bytes and however TCP splits them, the decoder yields the model's messages.
 /// </summary>
+[Trait("Category", "Hardening")]
 public sealed class LineDecoderModelProperties
 {
     [Property(MaxTest = 300, Arbitrary = [typeof(SplitInputs)])]

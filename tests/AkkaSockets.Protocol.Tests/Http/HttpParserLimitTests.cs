@@ -4,6 +4,7 @@ using AkkaSockets.Protocol.Http;
 namespace AkkaSockets.Protocol.Tests.Http;
 
 /// <summary>Servers that never stop sending one part of a response: every part has a cap.</summary>
+[Trait("Category", "Hardening")]
 public sealed class HttpParserLimitTests
 {
     private const string ChunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";

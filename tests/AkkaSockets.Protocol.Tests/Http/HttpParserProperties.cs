@@ -8,6 +8,7 @@ namespace AkkaSockets.Protocol.Tests.Http;
 /// What a hostile or broken server can do to the parser with bytes alone. Each case draws its
 /// shape from a seed FsCheck supplies, so a failure reports the seed that reproduces it.
 /// </summary>
+[Trait("Category", "Hardening")]
 public sealed class HttpParserProperties
 {
     // Noise is placed after each of these, so it reaches the head, the chunk and the length states.

@@ -26,7 +26,8 @@ internal sealed class SocketPair : IDisposable
     public Socket Peer => Client.Socket;
 
     /// <param name="peerReceiveBuffer">A fixed receive buffer for the peer; see <see cref="LoopbackClient.ConnectAsync(EndPoint, int?, CancellationToken)"/>.</param>
-    public static async Task<SocketPair> ConnectAsync(int? peerReceiveBuffer = null)
+    /// <param name="localSendBuffer">A fixed send buffer for the local end (autotuning off), so what the kernel holds does not depend on the host.</param>
+    public static async Task<SocketPair> ConnectAsync(int? peerReceiveBuffer = null, int? localSendBuffer = null)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -36,7 +37,10 @@ internal sealed class SocketPair : IDisposable
         var client = await LoopbackClient.ConnectAsync(listener.LocalEndPoint!, peerReceiveBuffer, cts.Token);
         try
         {
-            return new SocketPair(await accept, client);
+            var local = await accept;
+            if (localSendBuffer is { } size)
+                local.SendBufferSize = size;
+            return new SocketPair(local, client);
         }
         catch
         {

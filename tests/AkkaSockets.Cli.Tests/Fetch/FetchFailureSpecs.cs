@@ -78,6 +78,28 @@ public sealed class FetchFailureSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_target_file_that_cannot_be_created_exits_31_with_one_line_naming_it()
+    {
+        await using var server = Replying("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+
+        var run = await AssertFails(ExitCodes.FetchFileError, server.Url("/f"), "-o", Path.Combine("no-such-directory", "page.bin"));
+
+        Assert.Equal(31, run.ExitCode);
+        Assert.Contains("no-such-directory", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_location_that_is_not_an_http_url_exits_32_with_one_line()
+    {
+        await using var server = Replying("HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/file\r\nContent-Length: 0\r\n\r\n");
+
+        var run = await AssertFails(ExitCodes.FetchBadRedirect, server.Url("/r"));
+
+        Assert.Equal(32, run.ExitCode);
+        Assert.StartsWith("HTTP/1.1 302 Found", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_connection_exits_with_its_code()
     {
         using var closed = new ClosedPort();

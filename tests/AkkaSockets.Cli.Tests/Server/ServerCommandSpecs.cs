@@ -41,6 +41,69 @@ public sealed class ServerCommandSpecs
     }
 
     [Fact]
+    public async Task Host_ipv6_loopback_listens_on_bracketed_1_and_prints_an_ipv6_client_in_brackets()
+    {
+        Ipv6Loopback.Require();
+        var (server, port) = await CliProcess.StartServerAtAsync("[::1]", "--host", "::1", "--delay", "100ms");
+        using (server)
+        {
+            using var client = await LoopbackClient.ConnectAsync(new IPEndPoint(IPAddress.IPv6Loopback, port));
+            await client.ExpectAsync("Welcome!");
+            await server.Stdout.WaitForAsync($"Accept new connection from [::1]:{client.LocalPort}...", ExitTimeout);
+            await client.SendAsync("Michael");
+            await client.ExpectAsync("Hello, Michael!");
+        }
+    }
+
+    [Fact]
+    public async Task Host_localhost_binds_the_ipv4_loopback_and_serves_a_client()
+    {
+        var (server, port) = await CliProcess.StartServerAtAsync("127.0.0.1", "--host", "localhost", "--delay", "100ms");
+        using (server)
+        {
+            using var client = await LoopbackClient.ConnectAsync(port);
+            await client.ExpectAsync("Welcome!");
+            await client.SendAsync("Michael");
+            await client.ExpectAsync("Hello, Michael!");
+        }
+    }
+
+    [Fact]
+    public async Task A_setting_in_the_config_file_overrides_the_default_and_a_flag_overrides_the_config_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"akkasockets-{Guid.NewGuid():N}.hocon");
+        await File.WriteAllTextAsync(file, "akkasockets.server {\n  framing = line\n  reply-delay = 50ms\n}\n");
+        try
+        {
+            // File over defaults: line framing, so the greeting and replies end with \r\n.
+            var (fromFile, filePort) = await CliProcess.StartServerAsync("--config", file);
+            using (fromFile)
+            {
+                using var client = await LoopbackClient.ConnectAsync(filePort);
+                await client.ExpectAsync("Welcome!\r\n");
+                await client.SendAsync("Michael\n");
+                await client.ExpectAsync("Hello, Michael!\r\n");
+            }
+
+            // Flag over file: chunk framing again, so nothing follows the bare greeting and reply.
+            var (fromFlag, flagPort) = await CliProcess.StartServerAsync("--config", file, "--framing", "chunk");
+            using (fromFlag)
+            {
+                using var client = await LoopbackClient.ConnectAsync(flagPort);
+                await client.ExpectAsync("Welcome!");
+                await client.SendAsync("Michael");
+                await client.ExpectAsync("Hello, Michael!");
+                await client.SendAsync("exit");
+                await client.ExpectClosedAsync();
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task The_idle_timeout_flag_closes_a_silent_connection()
     {
         var (server, port) = await CliProcess.StartServerAsync("--idle-timeout", "300ms");

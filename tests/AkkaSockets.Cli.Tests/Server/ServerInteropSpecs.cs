@@ -100,6 +100,59 @@ public sealed partial class ServerInteropSpecs
     }
 
     [Fact]
+    public async Task Sigterm_with_messages_mid_delay_answers_every_one_then_exits_zero()
+    {
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "300ms", "--framing", "line");
+        using (server)
+        {
+            using var client = await LoopbackClient.ConnectAsync(port);
+            await client.ExpectAsync("Welcome!\r\n");
+            await client.SendAsync("one\ntwo\nthree\n");
+            // The first reply proves the server has read the whole batch.
+            await client.ExpectAsync("Hello, one!\r\n");
+
+            server.Terminate();
+
+            await client.ExpectAsync("Hello, two!\r\nHello, three!\r\n");
+            await client.ExpectClosedAsync();
+            Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+            Assert.Contains($"Connection from 127.0.0.1:{client.LocalPort} closed.", server.Stdout.Lines);
+        }
+    }
+
+    [Fact]
+    public async Task When_the_drain_timeout_runs_out_the_unanswered_connection_is_closed_and_the_server_still_exits_zero()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"akkasockets-drain-{Guid.NewGuid():N}.hocon");
+        await File.WriteAllTextAsync(config, "akkasockets.server.drain-timeout = 300ms\n");
+        try
+        {
+            // Two more replies would take 10 s to drain; the drain timeout allows 300 ms.
+            var (server, port) = await CliProcess.StartServerAsync("--delay", "5s", "--framing", "line", "--config", config);
+            using (server)
+            {
+                using var client = await LoopbackClient.ConnectAsync(port);
+                await client.ExpectAsync("Welcome!\r\n");
+                await client.SendAsync("one\ntwo\nthree\n");
+                await client.ExpectAsync("Hello, one!\r\n", Timeout);
+                var interrupted = DateTime.UtcNow;
+
+                server.Interrupt();
+
+                await client.ExpectClosedOrResetAsync(Timeout);
+                Assert.Equal(0, await server.WaitForExitAsync(Timeout));
+                // Cut by the timeout, not by the next reply's delay.
+                Assert.True(DateTime.UtcNow - interrupted < TimeSpan.FromSeconds(5), "the connection was not cut before the next reply was due");
+                Assert.Contains($"Connection from 127.0.0.1:{client.LocalPort} closed.", server.Stdout.Lines);
+            }
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task A_second_ctrl_c_during_the_drain_ends_the_server_at_once()
     {
         var (server, port) = await CliProcess.StartServerAsync("--delay", "500ms", "--framing", "line");

@@ -1,6 +1,6 @@
 namespace AkkaSockets.Cli.Commands;
 
-/// <summary>Process exit codes shared by every command; each command's own codes are listed in the README.</summary>
+/// <summary>Process exit codes shared by every command; each command's own codes are listed in docs/reference.md.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

@@ -178,6 +178,15 @@ internal sealed partial class CliProcess : IDisposable
 
     private static ProcessStartInfo StartInfo(string program, IEnumerable<string> args, string? workingDirectory)
     {
+        // A test run started in the background of a non-interactive shell has SIGINT ignored, and
+        // every child inherits that (dotnet keeps it so): the Ctrl+C specs would test nothing.
+        // env --default-signal (coreutils) gives the child the default disposition back.
+        if (SigIntResetter.Value is { } env)
+        {
+            args = ["--default-signal=INT", program, .. args];
+            program = env;
+        }
+
         var info = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
@@ -194,6 +203,24 @@ internal sealed partial class CliProcess : IDisposable
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["PYTHONIOENCODING"] = "utf-8";
         return info;
+    }
+
+    private static readonly Lazy<string?> SigIntResetter = new(FindSigIntResetter);
+
+    /// <summary>/usr/bin/env when it can reset SIGINT to its default for the program it runs, else null.</summary>
+    private static string? FindSigIntResetter()
+    {
+        var env = FindOnPath("env");
+        if (env is null)
+            return null;
+        var probe = new ProcessStartInfo(env) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "--default-signal=INT", "true" })
+            probe.ArgumentList.Add(arg);
+        using var process = Process.Start(probe);
+        if (process is null)
+            return null;
+        process.WaitForExit();
+        return process.ExitCode == 0 ? env : null;
     }
 
     private static string FindDotnetHost()

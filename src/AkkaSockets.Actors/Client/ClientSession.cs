@@ -9,13 +9,14 @@ namespace AkkaSockets.Actors.Client;
 /// <param name="Remote">An <see cref="IPEndPoint"/>, or a <see cref="DnsEndPoint"/> resolved at each connect.</param>
 /// <param name="ReportEachStep">Send <see cref="WelcomeReceived"/> and <see cref="ReplyReceived"/> as they happen
 /// (the interactive client); a load run only wants the session's outcome.</param>
+/// <param name="Transport">How each session connects; every session of a run shares it.</param>
 public sealed record ClientSession(
     EndPoint Remote,
     GreetingScript Script,
     TimeSpan Timeout,
     TimeSpan ConnectTimeout,
     bool ReportEachStep,
-    TransportKind Transport = TransportKind.Direct)
+    ITransport Transport)
 {
     public static ClientSession From(ClientSettings settings, bool reportEachStep) => new(
         RemoteFor(settings.Host, settings.Port),
@@ -23,7 +24,7 @@ public sealed record ClientSession(
         settings.Timeout,
         settings.ConnectTimeout,
         reportEachStep,
-        settings.Transport);
+        Transports.For(settings.Transport));
 
     /// <summary>An IP literal as is (IPv6 with or without brackets); anything else is a name to resolve.</summary>
     public static EndPoint RemoteFor(string host, int port)

@@ -17,8 +17,8 @@ namespace AkkaSockets.Actors.Client;
 /// wrote, so received bytes are matched against the bytes expected next (the welcome is exactly
 /// <c>Welcome!</c>, the reply to NAME exactly <c>Hello, NAME!</c>): a step completes only when
 /// its last byte has arrived, and bytes beyond it already belong to the next step.
-/// Reports to its observer; it never prints. Talks through an <see cref="IConnectionPort"/>:
-/// its own socket (direct) or Akka.IO's connection actor.
+/// Reports to its observer; it never prints. Connects through the session's
+/// <see cref="ITransport"/> and then talks to the <see cref="IConnectionPort"/> it gets back.
 /// </summary>
 public sealed class GreetingClientActor : UntypedActor, IWithTimers
 {
@@ -40,15 +40,13 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private readonly IActorRef _observer;
     private readonly long[] _latencyMicros;
 
-    private SocketConnect? _connect;
+    private IPendingConnect? _connect;
     private IConnectionPort? _port;
     private int _step = WelcomeStep;
     private int _matched;
     private long _sentAt;
     private DateTimeOffset _deadline;
     private DateTimeOffset _timerDue;
-    private bool _connectionClosed;
-    private bool _reported;
     private Phase _phase = Phase.Connecting;
 
     public GreetingClientActor(ClientSession session, int id, IActorRef observer)
@@ -70,16 +68,9 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         // Our own deadline rather than Connect's timeout: Akka.IO's failure carries no cause to
         // tell a timeout from a refusal, and the direct connect has no timeout at all.
         ExtendDeadline(_session.ConnectTimeout);
-        if (_session.Transport == TransportKind.AkkaIo)
-        {
-            // The outgoing connection watches us and dies with us.
-            Context.System.Tcp().Tell(new Tcp.Connect(_session.Remote));
-            return;
-        }
-
         try
         {
-            _connect = SocketConnect.Start(_session.Remote, Self);
+            _connect = _session.Transport.Connect(Context.System, _session.Remote, Self, ReadBytes);
         }
         catch (SocketException e)
         {
@@ -91,75 +82,64 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     {
         // A phase field, not Become: Akka 1.5.74 gives an actor's second behaviour a full state
         // object (two dictionaries, a set and a stack), a few hundred bytes for every session.
-        switch (_phase)
+        if (message is Deadline)
         {
-            case Phase.Conversing:
-                Conversing(message);
-                return;
-            case Phase.Closing:
-                Closing(message);
-                return;
+            OnDeadline();
+            return;
         }
 
-        Connecting(message);
+        switch (_phase)
+        {
+            case Phase.Connecting:
+                Connecting(message);
+                break;
+            case Phase.Conversing:
+                Conversing(message);
+                break;
+            case Phase.Closing:
+                Closing(message);
+                break;
+        }
     }
 
     private void Connecting(object message)
     {
-        switch (message)
+        if (_connect is null || !_connect.TryComplete(message, Sender, out var outcome))
         {
-            case ConnectDone:
-                OnConnectDone();
-                break;
-            case Tcp.Connected connected:
-                // Not watched: Akka.IO always sends a ConnectionClosed event, and the deadline
-                // covers a connection that vanishes; watching would cost every session two
-                // system messages and watch-set updates on both sides.
-                Connected(new AkkaIoPort(Sender), connected.RemoteAddress);
-                break;
-            case Tcp.CommandFailed failed:
-                var cause = failed.Cause.HasValue ? failed.Cause.Value : null;
-                Fail(ClassifyConnectFailure(cause), DescribeConnectFailure(cause));
-                break;
-            case Deadline when !DeadlinePassed():
-                break;
-            case Deadline:
-                Fail(SessionFailure.Timeout, $"no connection within {Format(_session.ConnectTimeout)}");
-                break;
-            default:
-                Unhandled(message);
-                break;
+            Unhandled(message);
+            return;
         }
+
+        _connect = null;
+        if (outcome is { Port: { } port, Remote: { } remote })
+            Connected(port, remote);
+        else
+            Fail(ClassifyConnectFailure(outcome.Failure), DescribeConnectFailure(outcome.Failure));
     }
 
-    private void OnConnectDone()
+    /// <summary>
+    /// The one deadline of every phase. The timer may fire early (see <see cref="ExtendDeadline"/>):
+    /// then it is re-armed for the rest and nothing else happens.
+    /// </summary>
+    private void OnDeadline()
     {
-        var connect = _connect!;
-        _connect = null;
-        var socket = connect.Take(out var error);
-        if (socket is null)
-        {
-            var cause = new SocketException((int)error);
-            Fail(ClassifyConnectFailure(cause), DescribeConnectFailure(cause));
+        if (!DeadlinePassed())
             return;
-        }
-
-        SocketPort port;
-        EndPoint remote;
-        try
+        switch (_phase)
         {
-            remote = socket.RemoteEndPoint ?? _session.Remote;
-            port = new SocketPort(socket, ReadBytes, pullMode: false);
+            case Phase.Connecting:
+                Fail(SessionFailure.Timeout, $"no connection within {Format(_session.ConnectTimeout)}");
+                break;
+            case Phase.Conversing:
+                Fail(SessionFailure.Timeout, _step == WelcomeStep
+                    ? $"no welcome within {Format(_session.Timeout)}"
+                    : $"no reply to '{_script.Names[_step]}' within {Format(_session.Timeout)}");
+                break;
+            case Phase.Closing:
+                // exit was sent and every reply arrived: a slow close does not undo that.
+                Complete();
+                break;
         }
-        catch (SocketException e)
-        {
-            // Reset between the connect and now.
-            socket.Dispose();
-            Fail(SessionFailure.Error, e.Message);
-            return;
-        }
-
-        Connected(port, remote);
     }
 
     private void Connected(IConnectionPort port, EndPoint remote)
@@ -179,16 +159,9 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
             case Tcp.Received received:
                 OnReceived(received.Data);
                 break;
-            case Deadline when !DeadlinePassed():
-                break;
-            case Deadline:
-                Fail(SessionFailure.Timeout, _step == WelcomeStep
-                    ? $"no welcome within {Format(_session.Timeout)}"
-                    : $"no reply to '{_script.Names[_step]}' within {Format(_session.Timeout)}");
-                break;
             case Tcp.ConnectionClosed closed:
-                _connectionClosed = true;
                 Fail(SessionFailure.ClosedEarly, $"the server closed the connection {Waiting()}{Partial()} ({Describe(closed)})");
+                _phase = Phase.Closed;
                 break;
             case Tcp.CommandFailed failed:
                 Fail(SessionFailure.Error, $"could not send: {failed.CauseString}");
@@ -204,14 +177,8 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.ConnectionClosed:
-                _connectionClosed = true;
                 Complete();
-                break;
-            case Deadline when !DeadlinePassed():
-                break;
-            case Deadline:
-                // exit was sent and every reply arrived: a slow close does not undo that.
-                Complete();
+                _phase = Phase.Closed;
                 break;
             default:
                 // Bytes after the last reply, or a failed close: the conversation is over.
@@ -321,18 +288,18 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
 
     private void Fail(SessionFailure cause, string detail)
     {
-        if (_reported)
+        if (_phase >= Phase.Reported)
             return;
-        _reported = true;
+        _phase = Phase.Reported;
         _observer.Tell(new SessionFailed(_id, cause, detail, _port is not null, Latencies()));
         Context.Stop(Self);
     }
 
     private void Complete()
     {
-        if (!_reported)
+        if (_phase < Phase.Reported)
         {
-            _reported = true;
+            _phase = Phase.Reported;
             _observer.Tell(new SessionCompleted(_id, Latencies()));
         }
 
@@ -344,12 +311,12 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         // Stopped while connecting (the deadline, or from outside): the socket must not outlive us.
         _connect?.Abandon();
         _connect = null;
-        if (_port is not null && !_connectionClosed)
+        if (_port is not null && _phase != Phase.Closed)
             _port.Abort();
         // Stopped from outside (a load run's cap, or shutdown): still exactly one outcome.
-        if (!_reported)
+        if (_phase < Phase.Reported)
         {
-            _reported = true;
+            _phase = Phase.Reported;
             _observer.Tell(new SessionFailed(_id, SessionFailure.Cancelled, "stopped before it finished", _port is not null, Latencies()));
         }
     }
@@ -416,10 +383,19 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         public static readonly Deadline Instance = new();
     }
 
-    private enum Phase
+    /// <summary>In order: a phase past <see cref="Closing"/> has reported the session's one outcome.</summary>
+    private enum Phase : byte
     {
         Connecting,
         Conversing,
+
+        /// <summary>exit sent and the close asked for; only the transport's end is awaited.</summary>
         Closing,
+
+        /// <summary>The outcome went to the observer; the port, if any, may still be open.</summary>
+        Reported,
+
+        /// <summary>Reported, and the transport said the connection ended: nothing to abort.</summary>
+        Closed,
     }
 }

@@ -37,15 +37,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly IFrameDecoder _decoder;
     private readonly Queue<byte[]> _pending = new();
 
-    private bool _writing;
-    private bool _replyDue;
-    private bool _readingSuspended;
-    private bool _peerClosed;
-    private bool _eofDelayStarted;
-    private bool _tooLong;
-    private bool _draining;
-    private bool _connectionClosed;
-    private bool _closing;
+    // A phase field and a flag set, not Become: Akka 1.5.74 gives an actor's second behaviour a
+    // full state object (two dictionaries, a set and a stack), a few hundred bytes for every
+    // connection. The legal combinations are in docs/architecture.md.
+    private Phase _phase = Phase.Idle;
+    private Status _status;
     private DateTimeOffset _lastActivity;
     private CloseReason _reason = CloseReason.Error;
 
@@ -62,7 +58,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     public static Props Props(IConnectionPort port, EndPoint remote, ServerSettings settings) =>
         DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(port, remote, settings, DecoderFor(settings)));
 
-    /// <summary>For a connection behind Akka.IO's connection actor (or a probe playing it).</summary>
+    /// <summary>For an actor that speaks Akka.IO's connection protocol (a probe playing it, in specs).</summary>
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings) =>
         Props(new AkkaIoPort(connection), remote, settings);
 
@@ -70,7 +66,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         Context.System.EventStream.Publish(new ClientAccepted(_remote));
         // No DeathWatch on an Akka.IO connection: it always reports its end as a
-        // ClientClosed event, and a watch costs two dictionaries per connection.
+        // Tcp.ConnectionClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
         _port.Register(Self, keepOpenOnPeerClosed: true);
         Write(_settings.Framing == FramingMode.Line ? LineGreeting : ChunkGreeting);
@@ -82,9 +78,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
-        // A flag, not Become: Akka 1.5.74 gives an actor's second behaviour a full state object
-        // (two dictionaries, a set and a stack), a few hundred bytes for every connection.
-        if (_closing)
+        if (_phase >= Phase.Closing)
         {
             Closing(message);
             return;
@@ -99,7 +93,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 OnReplyDue();
                 break;
             case WriteAck:
-                _writing = false;
+                _phase = Phase.Idle;
                 MarkActivity();
                 Progress();
                 break;
@@ -107,14 +101,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 OnPeerClosed();
                 break;
             case DrainAndClose:
-                _draining = true;
+                Set(Status.Draining);
                 Progress();
                 break;
             case IdleCheck:
                 OnIdleCheck();
                 break;
             case Tcp.ConnectionClosed closed:
-                _connectionClosed = true;
+                _phase = Phase.Closed;
                 StopWith(closed.IsErrorClosed || closed.IsAborted ? CloseReason.Reset : CloseReason.PeerClosed);
                 break;
             case Tcp.CommandFailed:
@@ -134,7 +128,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 // Our own close is still flushing; its Closed comes next.
                 break;
             case Tcp.ConnectionClosed:
-                _connectionClosed = true;
+                _phase = Phase.Closed;
                 Context.Stop(Self);
                 break;
             case CloseTimedOut:
@@ -153,14 +147,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         MarkActivity();
         var decoded = Scratch();
         Enqueue(decoded, _decoder.Decode(data.ToReadOnlySpan(), decoded));
-        _readingSuspended = true;
+        Set(Status.ReadingSuspended);
         ResumeReadingIfRoom();
         Progress();
     }
 
     private void OnPeerClosed()
     {
-        _peerClosed = true;
+        Set(Status.PeerClosed);
         var decoded = Scratch();
         Enqueue(decoded, _decoder.Complete(decoded));
         Progress();
@@ -179,38 +173,38 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             _pending.Enqueue(message);
         decoded.Clear();
         if (outcome == DecodeOutcome.LineTooLong)
-            _tooLong = true;
+            Set(Status.LineTooLong);
     }
 
     /// <summary>Starts the next step when nothing is in flight: a reply delay, or the close that is due.</summary>
     private void Progress()
     {
-        if (_writing || _replyDue)
+        if (_phase != Phase.Idle)
             return;
 
         if (_pending.Count > 0)
         {
             StartReplyDelay();
         }
-        else if (_tooLong)
+        else if (Has(Status.LineTooLong))
         {
             Write(GreetingProtocol.LineTooLong(_settings.Framing));
             BeginClose(CloseReason.TooLarge);
         }
-        else if (_draining)
+        else if (Has(Status.Draining))
         {
             BeginClose(CloseReason.Shutdown);
         }
-        else if (_peerClosed)
+        else if (Has(Status.PeerClosed))
         {
             // The tutorial sleeps once more before its recv() sees the end of stream.
-            if (_eofDelayStarted)
+            if (Has(Status.FinalDelayStarted))
             {
                 BeginClose(CloseReason.PeerClosed);
             }
             else
             {
-                _eofDelayStarted = true;
+                Set(Status.FinalDelayStarted);
                 StartReplyDelay();
             }
         }
@@ -218,7 +212,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void StartReplyDelay()
     {
-        _replyDue = true;
+        _phase = Phase.Delaying;
         if (_settings.ReplyDelay <= TimeSpan.Zero)
             OnReplyDue();
         else
@@ -227,7 +221,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void OnReplyDue()
     {
-        _replyDue = false;
+        _phase = Phase.Idle;
         if (!_pending.TryDequeue(out var message))
         {
             Progress();
@@ -251,9 +245,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
         var quiet = Context.System.Scheduler.Now - _lastActivity;
         // Waiting out our own reply delay is not idleness.
-        if (_replyDue || quiet < idle)
+        var delaying = _phase == Phase.Delaying;
+        if (delaying || quiet < idle)
         {
-            var remaining = _replyDue ? idle : idle - quiet;
+            var remaining = delaying ? idle : idle - quiet;
             Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, remaining);
             return;
         }
@@ -263,17 +258,17 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void ResumeReadingIfRoom()
     {
-        if (_readingSuspended && !_tooLong && !_peerClosed && !_draining
+        if (Has(Status.ReadingSuspended) && !Has(Status.NoMoreReads)
             && _pending.Count < _settings.MaxPendingMessages)
         {
-            _readingSuspended = false;
+            _status &= ~Status.ReadingSuspended;
             _port.ResumeReading();
         }
     }
 
     private void Write(byte[] bytes)
     {
-        _writing = true;
+        _phase = Phase.Writing;
         _port.Write(bytes, WriteAck.Instance);
     }
 
@@ -291,7 +286,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         Timers.CancelAll();
         _port.Close();
         Timers.StartSingleTimer(CloseTimerKey, CloseTimedOut.Instance, CloseLinger);
-        _closing = true;
+        _phase = Phase.Closing;
     }
 
     private void StopWith(CloseReason reason)
@@ -302,7 +297,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (!_connectionClosed)
+        if (_phase != Phase.Closed)
             _port.Abort();
 
         // The system's level decides; a logging adapter is only built when it will be used.
@@ -311,6 +306,55 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         Context.System.EventStream.Publish(new ClientClosed(_remote, _reason));
         // Cheaper than the listener watching every connection.
         Context.Parent.Tell(ConnectionStopped.Instance, Self);
+    }
+
+    /// <summary>True when any of <paramref name="flags"/> is set.</summary>
+    private bool Has(Status flags) => (_status & flags) != 0;
+
+    private void Set(Status flags) => _status |= flags;
+
+    /// <summary>What the connection is doing; one step at a time, so these exclude each other.</summary>
+    private enum Phase : byte
+    {
+        /// <summary>Nothing in flight: the next step may start.</summary>
+        Idle,
+
+        /// <summary>A write is in flight; its ack moves back to <see cref="Idle"/>.</summary>
+        Writing,
+
+        /// <summary>The reply delay runs (before a reply, or the final delay after end of stream).</summary>
+        Delaying,
+
+        /// <summary>Our close is flushing; every message but the transport's end is ignored.</summary>
+        Closing,
+
+        /// <summary>The transport reported the end: nothing to abort.</summary>
+        Closed,
+    }
+
+    /// <summary>What has happened so far; set once and never cleared, except <see cref="ReadingSuspended"/>.</summary>
+    [Flags]
+    private enum Status : byte
+    {
+        None = 0,
+
+        /// <summary>A read arrived and the next is not yet asked for (pull mode).</summary>
+        ReadingSuspended = 1,
+
+        /// <summary>The peer sent FIN; what it sent before is still answered.</summary>
+        PeerClosed = 2,
+
+        /// <summary>After <see cref="PeerClosed"/>: the one extra delay before closing has started.</summary>
+        FinalDelayStarted = 4,
+
+        /// <summary>A line over the limit: the queue is answered, then the error line and close.</summary>
+        LineTooLong = 8,
+
+        /// <summary>Shutdown: the queue is answered, then close.</summary>
+        Draining = 16,
+
+        /// <summary>Any of these ends reading for good.</summary>
+        NoMoreReads = PeerClosed | LineTooLong | Draining,
     }
 
     private sealed class ReplyDue

@@ -10,10 +10,10 @@ using AkkaSockets.Actors.Transport;
 namespace AkkaSockets.Actors.Server;
 
 /// <summary>
-/// The listener: binds (through a <see cref="SocketListenerActor"/>, or Akka.IO in pull mode)
-/// and gives every accepted client its own <see cref="ConnectionActor"/>. Enforces
-/// max-connections, re-binds if the listening socket dies, and on shutdown stops accepting,
-/// then lets every connection drain.
+/// The server: binds through its transport's listener (<see cref="ITransport.Listener"/>) and
+/// gives every accepted client its own <see cref="ConnectionActor"/>. Enforces max-connections,
+/// re-binds if the listening socket dies, and on shutdown stops accepting, then lets every
+/// connection drain.
 /// </summary>
 public sealed class GreetingServerActor : UntypedActor, IWithTimers
 {
@@ -22,6 +22,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private static readonly TimeSpan RebindBackoff = TimeSpan.FromSeconds(1);
 
     private readonly ServerSettings _settings;
+    private readonly ITransport _transport;
     private readonly IPEndPoint _bindAddress;
     private readonly byte[] _busy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -45,6 +46,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     public GreetingServerActor(ServerSettings settings, IPEndPoint bindAddress)
     {
         _settings = settings;
+        _transport = Transports.For(settings.Transport);
         _bindAddress = bindAddress;
         _busy = GreetingProtocol.ServerBusy(settings.Framing);
     }
@@ -90,11 +92,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case SocketAccepted accepted:
+            case ConnectionAccepted accepted:
                 Accept(accepted);
-                break;
-            case Tcp.Connected connected:
-                Accept(Sender, connected.RemoteAddress);
                 break;
             case Terminated t when t.ActorRef.Equals(_listener):
                 _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(ListenAddress));
@@ -107,8 +106,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 break;
             case StopAccepting:
                 // Akka.IO stops every accepted connection when its listener unbinds (they are
-                // its children), so the socket stays bound until the drain is over; meanwhile
-                // newcomers get "Server busy" and are closed at once.
+                // its children), so on either transport the socket stays bound until the drain
+                // is over; meanwhile newcomers get "Server busy" and are closed at once.
                 Sender.Tell(AcceptingStopped.Instance);
                 Become(Refusing);
                 break;
@@ -122,11 +121,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case SocketAccepted accepted:
+            case ConnectionAccepted accepted:
                 Reject(accepted);
-                break;
-            case Tcp.Connected:
-                Reject(Sender);
                 break;
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
@@ -142,16 +138,14 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Akka.IO's connections are children of its listener and died with it. Each usually hears
+    /// Where connections die with their listener (Akka.IO's are its children), each usually hears
     /// Aborted, but one accepted a moment before the listener died may never have registered, and
     /// its actor would wait for input that cannot come (for ever with idle-timeout off).
     /// </summary>
     private void StopOrphanedConnections()
     {
-        // The direct transport's connections own their sockets and outlive the listener.
-        if (_settings.Transport != TransportKind.AkkaIo)
-            return;
-        _groups.StopAll();
+        if (!_transport.ConnectionsOutliveListener)
+            _groups.StopAll();
     }
 
     private void Unbinding(object message)
@@ -163,10 +157,8 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 _listener = null;
                 FinishDrain();
                 break;
-            case Tcp.Connected:
-                break;
-            case SocketAccepted accepted:
-                accepted.Socket.Dispose();
+            case ConnectionAccepted accepted:
+                accepted.Port.Abort();
                 break;
             default:
                 HandleCommon(message);
@@ -210,7 +202,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 UnbindIfDrained();
                 break;
             case Tcp.CommandFailed failed:
-                _log.Warning("Akka.IO command failed: {0}", failed.Cmd);
+                _log.Warning("Listener command failed: {0}", failed.Cmd);
                 break;
             default:
                 Unhandled(message);
@@ -250,10 +242,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
                 break;
-            case Tcp.Connected or Tcp.Unbound or Terminated:
+            case Tcp.Unbound or Terminated:
                 break;
-            case SocketAccepted accepted:
-                accepted.Socket.Dispose();
+            case ConnectionAccepted accepted:
+                accepted.Port.Abort();
                 break;
             default:
                 HandleCommon(message);
@@ -261,7 +253,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         }
     }
 
-    private void Accept(SocketAccepted accepted)
+    private void Accept(ConnectionAccepted accepted)
     {
         if (_open >= _settings.MaxConnections)
         {
@@ -269,44 +261,14 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             return;
         }
 
-        SocketPort port;
-        try
-        {
-            port = new SocketPort(accepted.Socket, _settings.ReadBytes, pullMode: true);
-        }
-        catch (SocketException)
-        {
-            // Reset before we got to it.
-            accepted.Socket.Dispose();
-            return;
-        }
-
-        Start(ConnectionActor.Props(port, accepted.Remote, _settings));
+        Start(ConnectionActor.Props(accepted.Port, accepted.Remote, _settings));
     }
 
-    private void Accept(IActorRef connection, EndPoint remote)
-    {
-        if (_open >= _settings.MaxConnections)
-        {
-            Reject(connection);
-            return;
-        }
-
-        Start(ConnectionActor.Props(connection, remote, _settings));
-    }
-
-    /// <summary>"Server busy", then close: the direct transport's socket, without an actor.</summary>
-    private void Reject(SocketAccepted accepted)
+    /// <summary>"Server busy", then close: one operation, whatever the transport.</summary>
+    private void Reject(ConnectionAccepted accepted)
     {
         _rejected++;
-        SocketPort.Reject(accepted.Socket, _busy);
-    }
-
-    /// <summary>"Server busy", then close: an Akka.IO connection, through a short-lived actor.</summary>
-    private void Reject(IActorRef connection)
-    {
-        _rejected++;
-        Context.ActorOf(RejectConnectionActor.Props(connection, _busy));
+        accepted.Port.Reject(_busy);
     }
 
     private void Start(Props props)
@@ -321,17 +283,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     /// <summary>Once bound, the port actually bound: a re-bind after port 0 must come back on the same port.</summary>
     private IPEndPoint ListenAddress => _boundAddress ?? _bindAddress;
 
-    private void Bind()
-    {
-        var options = _bindAddress.Address.Equals(IPAddress.IPv6Any)
-            ? new Inet.SocketOption[] { DualModeOption.Instance }
-            : [];
-        var bind = new Tcp.Bind(Self, ListenAddress, _settings.Backlog, options, pullMode: true);
-        if (_settings.Transport == TransportKind.Direct)
-            Context.ActorOf(SocketListenerActor.Props(bind), $"listener-{++_listenerGeneration}");
-        else
-            Context.System.Tcp().Tell(bind);
-    }
+    private void Bind() =>
+        Context.ActorOf(
+            _transport.Listener(Self, ListenAddress, _settings.Backlog, _settings.ReadBytes),
+            $"listener-{++_listenerGeneration}");
 
     private void OnBindFailed(Tcp.CommandFailed failed)
     {

@@ -7,9 +7,21 @@ namespace AkkaSockets.Actors.Transport;
 public sealed class AkkaIoPort : IConnectionPort
 {
     private readonly IActorRef _connection;
+    private readonly IActorRef? _listener;
     private IActorRef _handler = ActorRefs.Nobody;
 
-    public AkkaIoPort(IActorRef connection) => _connection = connection;
+    /// <summary>An established connection (an outgoing one, or a probe playing Akka.IO's connection actor).</summary>
+    public AkkaIoPort(IActorRef connection)
+        : this(connection, listener: null)
+    {
+    }
+
+    /// <summary>A connection our <see cref="AkkaIoListenerActor"/> accepted, which can also reject it.</summary>
+    internal AkkaIoPort(IActorRef connection, IActorRef? listener)
+    {
+        _connection = connection;
+        _listener = listener;
+    }
 
     public void Register(IActorRef handler, bool keepOpenOnPeerClosed)
     {
@@ -26,4 +38,11 @@ public sealed class AkkaIoPort : IConnectionPort
     public void Close() => _connection.Tell(Tcp.Close.Instance, _handler);
 
     public void Abort() => _connection.Tell(Tcp.Abort.Instance, _handler);
+
+    public void Reject(byte[] bytes)
+    {
+        if (_listener is null)
+            throw new InvalidOperationException("Only an accepted connection can be rejected.");
+        _listener.Tell(new RejectConnection(_connection, bytes));
+    }
 }

@@ -26,4 +26,11 @@ public interface IConnectionPort
 
     /// <summary>Reset at once; no event follows.</summary>
     void Abort();
+
+    /// <summary>
+    /// Instead of <see cref="Register"/>: turns an accepted client away with
+    /// <paramref name="bytes"/> (a short line, e.g. <c>Server busy</c>), then closes. The port
+    /// is done with after this; no event comes back.
+    /// </summary>
+    void Reject(byte[] bytes);
 }

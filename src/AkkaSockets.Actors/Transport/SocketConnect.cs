@@ -8,35 +8,42 @@ namespace AkkaSockets.Actors.Transport;
 /// One non-blocking connect of the direct transport. A <see cref="DnsEndPoint"/> is resolved and
 /// each of its addresses tried in turn. The completion runs on a pool thread and only tells the
 /// owner <see cref="ConnectDone"/>; the owner reads the outcome on its own thread with
-/// <see cref="Take"/>. An owner that stops first calls <see cref="Abandon"/>, and whichever of
-/// the two comes last disposes what is left, so a connect that completes late cannot leak its socket.
+/// <see cref="TryComplete"/>. An owner that stops first calls <see cref="Abandon"/>, and whichever
+/// of the two comes last disposes what is left, so a connect that completes late cannot leak its socket.
 /// </summary>
-internal sealed class SocketConnect : SocketAsyncEventArgs
+internal sealed class SocketConnect : SocketAsyncEventArgs, IPendingConnect
 {
     private const int Pending = 0;
     private const int Finished = 1;
     private const int Abandoned = 2;
+    private const int Taken = 3;
 
     private static int _sourceCounter;
 
     private readonly IActorRef _owner;
+    private readonly EndPoint _remote;
+    private readonly int _readBytes;
     private Socket? _own;
     private int _state;
 
     // The completion touches nothing that needs the caller's execution context; not capturing it
     // saves an allocation per connect.
-    private SocketConnect(EndPoint remote, IActorRef owner)
+    private SocketConnect(EndPoint remote, IActorRef owner, int readBytes)
         : base(unsafeSuppressExecutionContextFlow: true)
     {
         RemoteEndPoint = remote;
+        _remote = remote;
         _owner = owner;
+        _readBytes = readBytes;
     }
 
     /// <summary>Starts connecting; <paramref name="owner"/> is told <see cref="ConnectDone"/> when it has finished.</summary>
     /// <exception cref="SocketException">The connect could not even start.</exception>
-    public static SocketConnect Start(EndPoint remote, IActorRef owner)
+    /// <param name="readBytes">The most one read of the connected port carries.</param>
+    public static SocketConnect Start(EndPoint remote, IActorRef owner, int readBytes)
     {
-        var connect = new SocketConnect(remote, owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(readBytes, 1);
+        var connect = new SocketConnect(remote, owner, readBytes);
         bool pending;
         try
         {
@@ -80,11 +87,43 @@ internal sealed class SocketConnect : SocketAsyncEventArgs
     }
 
     /// <summary>
-    /// After <see cref="ConnectDone"/>: the connected socket, now the caller's, or null and the
-    /// error. Disposes this connect either way.
+    /// <see cref="ConnectDone"/> completes this connect: a <see cref="SocketPort"/> that pushes
+    /// reads, or the socket error. Disposes this connect either way.
     /// </summary>
-    public Socket? Take(out SocketError error)
+    public bool TryComplete(object message, IActorRef sender, out ConnectOutcome outcome)
     {
+        if (message is not ConnectDone)
+        {
+            outcome = default;
+            return false;
+        }
+
+        var socket = Take(out var error);
+        if (socket is null)
+        {
+            outcome = ConnectOutcome.Failed(new SocketException((int)error));
+            return true;
+        }
+
+        try
+        {
+            var remote = socket.RemoteEndPoint ?? _remote;
+            outcome = new ConnectOutcome(new SocketPort(socket, _readBytes, pullMode: false), remote, null);
+        }
+        catch (SocketException e)
+        {
+            // Reset between the connect and now.
+            socket.Dispose();
+            outcome = ConnectOutcome.Failed(e);
+        }
+
+        return true;
+    }
+
+    /// <summary>The connected socket, now the caller's, or null and the error. Disposes this connect.</summary>
+    private Socket? Take(out SocketError error)
+    {
+        Volatile.Write(ref _state, Taken);
         error = SocketError;
         var socket = ConnectSocket ?? _own;
         if (error != SocketError.Success)
@@ -121,6 +160,9 @@ internal sealed class SocketConnect : SocketAsyncEventArgs
             case Finished:
                 // Told, but the owner stopped before reading the message.
                 Release();
+                break;
+            case Taken:
+                // Completed: the socket is the port's now.
                 break;
         }
     }

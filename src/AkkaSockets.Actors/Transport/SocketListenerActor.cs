@@ -7,11 +7,12 @@ using Akka.IO;
 namespace AkkaSockets.Actors.Transport;
 
 /// <summary>
-/// The listening socket of the direct transport. Speaks to its parent as Akka.IO's listener
+/// The listening socket of the direct transport. Speaks to its handler as Akka.IO's listener
 /// does (<see cref="Tcp.Bound"/>, <see cref="Tcp.CommandFailed"/>, <see cref="Tcp.Unbind"/> /
-/// <see cref="Tcp.Unbound"/>), but hands each accepted socket to the parent as
-/// <see cref="SocketAccepted"/> instead of putting an actor in front of it. Unlike Akka.IO's,
-/// the accepted connections do not depend on it: unbinding leaves them open.
+/// <see cref="Tcp.Unbound"/>), but hands each accepted socket to the handler as a
+/// <see cref="ConnectionAccepted"/> carrying a <see cref="SocketPort"/> (pull mode) instead of
+/// putting an actor in front of it. Unlike Akka.IO's, the accepted connections do not depend on
+/// it: unbinding leaves them open.
 /// </summary>
 #pragma warning disable CA1001 // An actor's resources end in PostStop, which disposes them; nothing calls Dispose on an actor.
 public sealed class SocketListenerActor : UntypedActor, IWithTimers
@@ -26,21 +27,26 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(20);
 
     private readonly Tcp.Bind _bind;
+    private readonly int _readBytes;
     private readonly IActorRef _handler;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SocketAsyncEventArgs _accept = new(unsafeSuppressExecutionContextFlow: true);
     private Socket? _socket;
     private long _retries;
 
-    public SocketListenerActor(Tcp.Bind bind)
+    public SocketListenerActor(Tcp.Bind bind, int readBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(readBytes, 1);
         _bind = bind;
+        _readBytes = readBytes;
         _handler = bind.Handler;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Tcp.Bind bind) => Akka.Actor.Props.Create(() => new SocketListenerActor(bind));
+    /// <param name="readBytes">The most one read of an accepted connection's port carries.</param>
+    public static Props Props(Tcp.Bind bind, int readBytes) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(bind, readBytes));
 
     protected override void PreStart()
     {
@@ -110,9 +116,8 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
         switch (_accept.SocketError)
         {
             case SocketError.Success:
-                var socket = _accept.AcceptSocket!;
+                Hand(_accept.AcceptSocket!);
                 _accept.AcceptSocket = null;
-                _handler.Tell(new SocketAccepted(socket, socket.RemoteEndPoint!));
                 return true;
             case SocketError.ConnectionAborted or SocketError.ConnectionReset or SocketError.Interrupted
                 or SocketError.WouldBlock or SocketError.TryAgain:
@@ -127,6 +132,25 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
                 // The parent watches us and binds again.
                 throw new SocketException((int)_accept.SocketError);
         }
+    }
+
+    private void Hand(Socket socket)
+    {
+        SocketPort port;
+        EndPoint remote;
+        try
+        {
+            remote = socket.RemoteEndPoint!;
+            port = new SocketPort(socket, _readBytes, pullMode: true);
+        }
+        catch (SocketException)
+        {
+            // Reset before we got to it.
+            socket.Dispose();
+            return;
+        }
+
+        _handler.Tell(new ConnectionAccepted(port, remote));
     }
 
     private void CloseSocket()
@@ -151,6 +175,3 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
         public static readonly AcceptMore Instance = new();
     }
 }
-
-/// <summary>A connection the direct transport accepted; the receiver owns the socket.</summary>
-public sealed record SocketAccepted(Socket Socket, EndPoint Remote);

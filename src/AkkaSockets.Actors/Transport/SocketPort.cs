@@ -366,16 +366,17 @@ public sealed class SocketPort : IConnectionPort, IDisposable
     }
 
     /// <summary>
-    /// Turns a connection away without an actor: one non-blocking send of <paramref name="bytes"/>
+    /// Turns the connection away without an actor: one non-blocking send of <paramref name="bytes"/>
     /// (a short line fits any socket buffer), then FIN and close.
     /// </summary>
-    public static void Reject(Socket socket, byte[] bytes)
+    public void Reject(byte[] bytes)
     {
+        if (!MarkClosed())
+            return;
         try
         {
-            socket.Blocking = false;
-            socket.Send(bytes, SocketFlags.None, out _);
-            socket.Shutdown(SocketShutdown.Both);
+            _socket.Send(bytes, SocketFlags.None, out _);
+            _socket.Shutdown(SocketShutdown.Both);
         }
         catch (SocketException)
         {
@@ -384,10 +385,8 @@ public sealed class SocketPort : IConnectionPort, IDisposable
         catch (ObjectDisposedException)
         {
         }
-        finally
-        {
-            socket.Dispose();
-        }
+
+        Release(reset: false);
     }
 
     private readonly record struct PendingWrite(byte[] Bytes, Tcp.Event? Ack);

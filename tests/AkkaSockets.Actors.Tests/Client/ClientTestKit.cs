@@ -18,7 +18,7 @@ internal static class ClientTestKit
 
     public static ClientSession Session(
         EndPoint remote, TimeSpan? timeout = null, string[]? names = null, bool reportEachStep = true, TransportKind transport = TransportKind.Direct) =>
-        new(remote, new GreetingScript(names ?? TutorialNames, FramingMode.Chunk), timeout ?? TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), reportEachStep, transport);
+        new(remote, new GreetingScript(names ?? TutorialNames, FramingMode.Chunk), timeout ?? TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), reportEachStep, Transports.For(transport));
 
     /// <summary>Starts the project's greeting server on a free loopback port and returns that port.</summary>
     public static int StartServer(ActorSystem system, TimeSpan delay, int maxConnections = 10_000, FramingMode framing = FramingMode.Chunk)

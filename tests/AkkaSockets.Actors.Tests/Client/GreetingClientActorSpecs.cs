@@ -73,7 +73,7 @@ public abstract class GreetingClientActorSpecs : TestKit
             TimeSpan.FromSeconds(5),
             TimeSpan.FromSeconds(5),
             ReportEachStep: true,
-            Transport);
+            Transports.For(Transport));
 
         Sys.ActorOf(GreetingClientActor.Props(session, 1, probe));
 

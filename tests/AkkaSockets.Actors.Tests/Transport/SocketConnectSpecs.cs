@@ -21,14 +21,14 @@ public sealed class SocketConnectSpecs : Akka.TestKit.Xunit2.TestKit
 
         for (var i = 0; i < 4; i++)
         {
-            var connect = SocketConnect.Start(listener.LocalEndPoint!, owner.Ref);
-            await owner.ExpectMsgAsync<ConnectDone>(Patience);
-            using var socket = connect.Take(out var error);
-            Assert.Equal(SocketError.Success, error);
-            Assert.NotNull(socket);
+            var connect = SocketConnect.Start(listener.LocalEndPoint!, owner.Ref, readBytes: 1024);
+            var done = await owner.ExpectMsgAsync<ConnectDone>(Patience);
+            Assert.True(connect.TryComplete(done, owner.Ref, out var outcome));
+            Assert.Null(outcome.Failure);
+            using var port = Assert.IsType<SocketPort>(outcome.Port);
+            Assert.Equal(listener.LocalEndPoint, outcome.Remote);
             using var accepted = await listener.AcceptAsync();
-            var local = (IPEndPoint)socket!.LocalEndPoint!;
-            Assert.Equal(local, accepted.RemoteEndPoint);
+            var local = (IPEndPoint)accepted.RemoteEndPoint!;
             var bytes = local.Address.GetAddressBytes();
             Assert.Equal(new byte[] { 127, 0, 0 }, bytes[..3]);
             Assert.InRange(bytes[3], (byte)2, (byte)251);
@@ -45,11 +45,12 @@ public sealed class SocketConnectSpecs : Akka.TestKit.Xunit2.TestKit
         using var closed = new ClosedPort();
 
         var owner = CreateTestProbe();
-        var connect = SocketConnect.Start(closed.EndPoint, owner.Ref);
-        await owner.ExpectMsgAsync<ConnectDone>(Patience);
+        var connect = SocketConnect.Start(closed.EndPoint, owner.Ref, readBytes: 1024);
+        var done = await owner.ExpectMsgAsync<ConnectDone>(Patience);
 
-        var socket = connect.Take(out var error);
-        Assert.Null(socket);
-        Assert.Equal(SocketError.ConnectionRefused, error);
+        Assert.False(connect.TryComplete("not the outcome", owner.Ref, out _));
+        Assert.True(connect.TryComplete(done, owner.Ref, out var outcome));
+        Assert.Null(outcome.Port);
+        Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(outcome.Failure).SocketErrorCode);
     }
 }

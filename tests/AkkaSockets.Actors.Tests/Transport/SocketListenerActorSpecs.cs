@@ -15,6 +15,7 @@ namespace AkkaSockets.Actors.Tests.Transport;
 public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Patience = SocketPair.Patience;
+    private const int ReadBytes = 1024;
 
     public SocketListenerActorSpecs(ITestOutputHelper output)
         : base("akka.loglevel = WARNING", output)
@@ -31,8 +32,8 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(IPAddress.Loopback, bound.Address);
         Assert.NotEqual(0, bound.Port);
         using var client = await ConnectAsync(bound);
-        var accepted = await handler.ExpectMsgAsync<SocketAccepted>(Patience);
-        using var socket = accepted.Socket;
+        var accepted = await handler.ExpectMsgAsync<ConnectionAccepted>(Patience);
+        using var port = Assert.IsType<SocketPort>(accepted.Port);
         Assert.Equal(client.LocalEndPoint, accepted.Remote);
     }
 
@@ -43,18 +44,18 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
         var second = new Tcp.Bind(handler.Ref, bound);
 
-        var listener = Sys.ActorOf(SocketListenerActor.Props(second));
+        var listener = Sys.ActorOf(SocketListenerActor.Props(second, ReadBytes));
         Watch(listener);
 
         var failed = await handler.ExpectMsgAsync<Tcp.CommandFailed>(Patience);
         Assert.Same(second, failed.Cmd);
         await ExpectTerminatedAsync(listener, Patience);
         using var client = await ConnectAsync(bound);
-        using var accepted = (await handler.ExpectMsgAsync<SocketAccepted>(Patience)).Socket;
+        using var accepted = await AcceptedAsync(handler);
     }
 
     [Fact]
-    public async Task Each_accepted_connection_reaches_the_handler_as_SocketAccepted_with_a_working_socket()
+    public async Task Each_accepted_connection_reaches_the_handler_as_ConnectionAccepted_with_a_working_port()
     {
         var handler = CreateTestProbe();
         var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
@@ -63,20 +64,19 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         using var second = await ConnectAsync(bound);
         using var third = await ConnectAsync(bound);
 
-        var accepted = new List<SocketAccepted>();
+        var accepted = new List<ConnectionAccepted>();
         for (var i = 0; i < 3; i++)
-            accepted.Add(await handler.ExpectMsgAsync<SocketAccepted>(Patience));
+            accepted.Add(await handler.ExpectMsgAsync<ConnectionAccepted>(Patience));
         try
         {
             Assert.Equal(
                 new[] { first, second, third }.Select(c => c.LocalEndPoint!).ToHashSet(),
                 accepted.Select(a => a.Remote).ToHashSet());
-            foreach (var a in accepted)
-                Assert.Equal(a.Remote, a.Socket.RemoteEndPoint);
 
-            // The accepted socket is the server's end of that very client's connection.
-            var forFirst = accepted.Single(a => a.Remote.Equals(first.LocalEndPoint)).Socket;
-            await forFirst.SendAsync("hello"u8.ToArray(), SocketFlags.None);
+            // The accepted port is the server's end of that very client's connection.
+            var forFirst = accepted.Single(a => a.Remote.Equals(first.LocalEndPoint)).Port;
+            forFirst.Register(CreateTestProbe().Ref, keepOpenOnPeerClosed: true);
+            forFirst.Write("hello"u8.ToArray(), ack: null);
             using var cts = new CancellationTokenSource(Patience);
             var buffer = new byte[5];
             var read = 0;
@@ -92,7 +92,7 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         finally
         {
             foreach (var a in accepted)
-                a.Socket.Dispose();
+                a.Port.Abort();
         }
     }
 
@@ -102,7 +102,8 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var handler = CreateTestProbe();
         var (listener, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0));
         using var client = await ConnectAsync(bound);
-        using var accepted = (await handler.ExpectMsgAsync<SocketAccepted>(Patience)).Socket;
+        using var accepted = await AcceptedAsync(handler);
+        accepted.Register(CreateTestProbe().Ref, keepOpenOnPeerClosed: true);
         var unbinder = CreateTestProbe();
         Watch(listener);
 
@@ -113,7 +114,7 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var refused = await Assert.ThrowsAsync<SocketException>(async () => (await ConnectAsync(bound)).Dispose());
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
 
-        await accepted.SendAsync("still open"u8.ToArray(), SocketFlags.None);
+        accepted.Write("still open"u8.ToArray(), ack: null);
         using var cts = new CancellationTokenSource(Patience);
         var buffer = new byte[10];
         var read = 0;
@@ -130,12 +131,16 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
     private async Task<(IActorRef Listener, IPEndPoint Bound)> BindAsync(TestProbe handler, IPEndPoint endPoint)
     {
-        var listener = Sys.ActorOf(SocketListenerActor.Props(new Tcp.Bind(handler.Ref, endPoint)));
+        var listener = Sys.ActorOf(SocketListenerActor.Props(new Tcp.Bind(handler.Ref, endPoint), ReadBytes));
         var bound = await handler.ExpectMsgAsync<Tcp.Bound>(Patience);
         return (listener, Assert.IsType<IPEndPoint>(bound.LocalAddress));
     }
 
-    private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
+    private static async Task<SocketPort> AcceptedAsync(TestProbe handler) =>
+        Assert.IsType<SocketPort>((await handler.ExpectMsgAsync<ConnectionAccepted>(Patience)).Port);
+
+    /// <summary>A plain client connected to <paramref name="endPoint"/>, bounded in time.</summary>
+    internal static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

@@ -376,7 +376,9 @@ public sealed class SocketPortSpecs : Akka.TestKit.Xunit2.TestKit
     {
         using var pair = await SocketPair.ConnectAsync();
 
-        SocketPort.Reject(pair.Local, "Server busy"u8.ToArray());
+        var port = new SocketPort(pair.Local, readSize: 1024, pullMode: true);
+
+        port.Reject("Server busy"u8.ToArray());
 
         Assert.Equal("Server busy", await pair.ReadTextAsync(11));
         await pair.ExpectEndOfStreamAsync();

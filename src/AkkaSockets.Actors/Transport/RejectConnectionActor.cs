@@ -1,14 +1,17 @@
 using Akka.Actor;
 using Akka.IO;
 
-namespace AkkaSockets.Actors.Server;
+namespace AkkaSockets.Actors.Transport;
 
 /// <summary>
-/// Answers a connection over the limit, or one that arrives while the server drains, with
-/// <c>Server busy</c> and closes it at once.
+/// Rejects one Akka.IO connection (<see cref="IConnectionPort.Reject"/>): registers, writes the
+/// bytes, closes, and aborts if the close has not finished within <see cref="Linger"/>.
 /// </summary>
-public sealed class RejectConnectionActor : UntypedActor, IWithTimers
+internal sealed class RejectConnectionActor : UntypedActor, IWithTimers
 {
+    /// <summary>The same bound as a connection's own graceful close.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
+
     private readonly IActorRef _connection;
     private readonly byte[] _busy;
     private bool _closed;
@@ -31,7 +34,7 @@ public sealed class RejectConnectionActor : UntypedActor, IWithTimers
         _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(_busy)));
         _connection.Tell(Tcp.Close.Instance);
 
-        Timers.StartSingleTimer("linger", ReceiveTimeout.Instance, ConnectionActor.CloseLinger);
+        Timers.StartSingleTimer("linger", ReceiveTimeout.Instance, Linger);
     }
 
     protected override void OnReceive(object message)

@@ -1,0 +1,25 @@
+using System.Net;
+using Akka.Actor;
+using Akka.IO;
+
+namespace AkkaSockets.Actors.Transport;
+
+/// <summary>The one place that turns the configured <see cref="TransportKind"/> into a transport.</summary>
+public static class Transports
+{
+    public static ITransport For(TransportKind kind) => kind switch
+    {
+        TransportKind.Direct => DirectTransport.Instance,
+        TransportKind.AkkaIo => AkkaIoTransport.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown transport"),
+    };
+
+    /// <summary>The bind both listeners perform: pull mode, and dual-stack when binding <c>::</c>.</summary>
+    internal static Tcp.Bind Bind(IActorRef handler, IPEndPoint address, int backlog)
+    {
+        var options = address.Address.Equals(IPAddress.IPv6Any)
+            ? new Inet.SocketOption[] { DualModeOption.Instance }
+            : [];
+        return new Tcp.Bind(handler, address, backlog, options, pullMode: true);
+    }
+}

@@ -7,6 +7,7 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
     ClientCommand.Create(),
     LoadCommand.Create(),
     FetchCommand.Create(),
+    StatusCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -65,6 +65,14 @@ public sealed class SettingsReader
             : Duration(name, min, max);
     }
 
+    /// <summary>on/off (also true/false, yes/no).</summary>
+    public bool Switch(string name) => Text(name).ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        var text => throw Bad(name, $"'{text}' is not on or off"),
+    };
+
     public TEnum Enum<TEnum>(string name)
         where TEnum : struct, Enum
     {

@@ -235,6 +235,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
 
         Write(GreetingProtocol.Reply(message, _settings.Framing));
+        ServerCounters.For(Context.System).Replied();
         ResumeReadingIfRoom();
     }
 

@@ -285,7 +285,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private void Bind() =>
         Context.ActorOf(
-            _transport.Listener(Self, ListenAddress, _settings.Backlog, _settings.ReadBytes),
+            _transport.Listener(Self, ListenAddress, _settings.Backlog, _settings.ReadBytes, _settings.ReusePort),
             $"listener-{++_listenerGeneration}");
 
     private void OnBindFailed(Tcp.CommandFailed failed)

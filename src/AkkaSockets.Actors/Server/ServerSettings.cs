@@ -33,6 +33,9 @@ public sealed record ServerSettings
 
     public required TransportKind Transport { get; init; }
 
+    /// <summary>SO_REUSEPORT on the listening socket: several server processes share one port.</summary>
+    public required bool ReusePort { get; init; }
+
     /// <summary>The most one read takes from the socket (also its buffer size while reading).</summary>
     public required int ReadBytes { get; init; }
 
@@ -54,6 +57,7 @@ public sealed record ServerSettings
             DrainTimeout = r.Duration("drain-timeout", TimeSpan.Zero, TimeSpan.FromHours(1)),
             Backlog = r.WholeNumber("backlog", 1, 65535),
             Transport = r.Enum<TransportKind>("transport"),
+            ReusePort = r.Switch("reuse-port"),
             ReadBytes = r.Bytes("read-bytes", 1, 1024 * 1024),
         };
     }

@@ -16,19 +16,21 @@ internal sealed class AkkaIoListenerActor : UntypedActor
     private readonly IActorRef _handler;
     private readonly IPEndPoint _address;
     private readonly int _backlog;
+    private readonly bool _reusePort;
     private IActorRef? _listener;
 
-    public AkkaIoListenerActor(IActorRef handler, IPEndPoint address, int backlog)
+    public AkkaIoListenerActor(IActorRef handler, IPEndPoint address, int backlog, bool reusePort)
     {
         _handler = handler;
         _address = address;
         _backlog = backlog;
+        _reusePort = reusePort;
     }
 
-    public static Props Props(IActorRef handler, IPEndPoint address, int backlog) =>
-        Akka.Actor.Props.Create(() => new AkkaIoListenerActor(handler, address, backlog));
+    public static Props Props(IActorRef handler, IPEndPoint address, int backlog, bool reusePort = false) =>
+        Akka.Actor.Props.Create(() => new AkkaIoListenerActor(handler, address, backlog, reusePort));
 
-    protected override void PreStart() => Context.System.Tcp().Tell(Transports.Bind(Self, _address, _backlog));
+    protected override void PreStart() => Context.System.Tcp().Tell(Transports.Bind(Self, _address, _backlog, _reusePort));
 
     protected override void OnReceive(object message)
     {

@@ -19,8 +19,8 @@ internal sealed class AkkaIoTransport : ITransport
     public bool ConnectionsOutliveListener => false;
 
     // Akka.IO reads up to its own maximum-frame-size.
-    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes) =>
-        AkkaIoListenerActor.Props(handler, address, backlog);
+    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false) =>
+        AkkaIoListenerActor.Props(handler, address, backlog, reusePort);
 
     public IPendingConnect Connect(ActorSystem system, EndPoint remote, IActorRef owner, int readBytes)
     {

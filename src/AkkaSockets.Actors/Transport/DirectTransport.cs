@@ -17,8 +17,8 @@ internal sealed class DirectTransport : ITransport
 
     public bool ConnectionsOutliveListener => true;
 
-    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes) =>
-        SocketListenerActor.Props(Transports.Bind(handler, address, backlog), readBytes);
+    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false) =>
+        SocketListenerActor.Props(Transports.Bind(handler, address, backlog, reusePort), readBytes);
 
     public IPendingConnect Connect(ActorSystem system, EndPoint remote, IActorRef owner, int readBytes) =>
         SocketConnect.Start(remote, owner, readBytes);

@@ -25,8 +25,10 @@ public interface ITransport
     /// answered with <see cref="Akka.IO.Tcp.Unbound"/>), except that each client arrives as a
     /// <see cref="ConnectionAccepted"/> whose port reads in pull mode, at most
     /// <paramref name="readBytes"/> per read. The handler should watch it: it stops if its socket dies.
+    /// With <paramref name="reusePort"/> the socket is bound with SO_REUSEPORT, so several
+    /// processes may listen on one port and the kernel spreads connections among them.
     /// </summary>
-    Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes);
+    Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false);
 
     /// <summary>
     /// Starts connecting to <paramref name="remote"/> for <paramref name="owner"/>. The owner

@@ -14,12 +14,14 @@ public static class Transports
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown transport"),
     };
 
-    /// <summary>The bind both listeners perform: pull mode, and dual-stack when binding <c>::</c>.</summary>
-    internal static Tcp.Bind Bind(IActorRef handler, IPEndPoint address, int backlog)
+    /// <summary>The bind both listeners perform: pull mode, dual-stack when binding <c>::</c>, SO_REUSEPORT when asked.</summary>
+    internal static Tcp.Bind Bind(IActorRef handler, IPEndPoint address, int backlog, bool reusePort)
     {
-        var options = address.Address.Equals(IPAddress.IPv6Any)
-            ? new Inet.SocketOption[] { DualModeOption.Instance }
-            : [];
+        var options = new List<Inet.SocketOption>(2);
+        if (address.Address.Equals(IPAddress.IPv6Any))
+            options.Add(DualModeOption.Instance);
+        if (reusePort)
+            options.Add(ReusePortOption.Instance);
         return new Tcp.Bind(handler, address, backlog, options, pullMode: true);
     }
 }

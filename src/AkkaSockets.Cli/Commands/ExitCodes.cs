@@ -19,6 +19,10 @@ public static class ExitCodes
 
     public const int Interrupted = 130;
 
+    // Cluster commands: from 40.
+    public const int RemovedFromCluster = 40;
+    public const int NoSeedAnswered = 41;
+
     // fetch: one code per failure, in a block of their own from 20.
     public const int FetchDnsFailed = 20;
     public const int FetchConnectionRefused = 21;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaSockets.Cli.Hosting;
+using AkkaSockets.Actors.Cluster;
 using AkkaSockets.Actors.Configuration;
 using AkkaSockets.Actors.Server;
 using AkkaSockets.Actors.Transport;
@@ -30,19 +31,31 @@ public static class ServerCommand
         command.Add(flags.Add("--idle-timeout", "akkasockets.server.idle-timeout", "Close silent connections after this; 'off' disables. [5m]"));
         command.Add(flags.Add("--transport", "akkasockets.server.transport", "direct (the connection actor owns its socket) or akka-io. [direct]"));
         command.Add(quiet);
+        var cluster = new ClusterFlags();
+        cluster.AddTo(command);
+        var reusePort = new Option<bool>("--reuse-port")
+        {
+            Description = "SO_REUSEPORT: several server processes share the port (Linux).",
+        };
+        command.Add(reusePort);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             ServerSettings settings;
             Akka.Configuration.Config composed;
+            ClusterSettings? clusterSettings;
             try
             {
-                composed = flags.Compose(parse, parse.GetValue(config), "common", "server");
+                var layer = cluster.Layer(parse, enable: cluster.Given(parse));
+                if (parse.GetValue(reusePort))
+                    layer = layer.WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akkasockets.server.reuse-port = on"));
+                composed = layer.WithFallback(flags.Compose(parse, parse.GetValue(config), "common", "server"));
                 settings = ServerSettings.FromConfig(composed);
+                (composed, clusterSettings) = WithCluster(layer, composed, parse, flags, config);
             }
             catch (SettingsException e)
             {
-                await Console.Error.WriteLineAsync($"akkasockets server: {flags.Describe(e, parse)}");
+                await Console.Error.WriteLineAsync($"akkasockets server: {cluster.Describe(e, parse) ?? flags.Describe(e, parse)}");
                 return ExitCodes.Usage;
             }
 
@@ -57,9 +70,23 @@ public static class ServerCommand
                 return ExitCodes.CannotListen;
             }
 
-            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet));
+            return await RunAsync(composed, settings, bindAddress, parse.GetValue(quiet), clusterSettings);
         });
         return command;
+    }
+
+    /// <summary>
+    /// With cluster mode on (a flag, or enabled in the file): the cluster defaults and this node's
+    /// address under the server's configuration. Off: unchanged, and no remoting starts.
+    /// </summary>
+    private static (Akka.Configuration.Config Config, ClusterSettings? Cluster) WithCluster(
+        Akka.Configuration.Config layer, Akka.Configuration.Config composed, ParseResult parse, FlagConfig flags, Option<string> config)
+    {
+        var withCluster = layer.WithFallback(flags.Compose(parse, parse.GetValue(config), "common", "server", "cluster"));
+        var settings = ClusterSettings.FromConfig(withCluster);
+        return settings.Enabled
+            ? (ClusterNode.Configure(settings, ClusterNode.ServerRole, withCluster), settings)
+            : (composed, null);
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
@@ -71,10 +98,11 @@ public static class ServerCommand
         return e;
     }
 
-    private static async Task<int> RunAsync(Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet)
+    private static async Task<int> RunAsync(
+        Akka.Configuration.Config config, ServerSettings settings, System.Net.IPEndPoint bindAddress, bool quiet, ClusterSettings? cluster)
     {
         var stdout = Console.Out;
-        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet);
+        using var host = ServerNode.Build(config, settings, bindAddress, stdout, quiet, cluster);
         try
         {
             // Akka.Hosting reports a failed start on the console: keep stdout for the tutorial's lines.
@@ -110,7 +138,18 @@ public static class ServerCommand
             return ExitCodes.CannotListen;
         }
 
+        // A downed cluster node's actor system stops by itself (after draining): end the host too.
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        _ = system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+
         await host.WaitForShutdownAsync();
+        if (cluster is not null && ClusterHosting.RemovedLine(system) is { } removed)
+        {
+            await Console.Error.WriteLineAsync(removed);
+            return ExitCodes.RemovedFromCluster;
+        }
+
         return ExitCodes.Ok;
     }
 }

@@ -4,6 +4,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
+using AkkaSockets.Actors.Cluster;
 using AkkaSockets.Cli.Rendering;
 using AkkaSockets.Actors.Server;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public static class ServerNode
     private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
-    public static IHost Build(Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet)
+    public static IHost Build(Config config, ServerSettings settings, IPEndPoint bindAddress, TextWriter output, bool quiet, ClusterSettings? cluster = null)
     {
         var builder = NodeHost.CreateBuilder();
         // A failed start is reported once, as one line, by the command itself.
@@ -41,10 +42,15 @@ public static class ServerNode
             {
                 // The renderer subscribes before the listener exists, so no accept line is missed.
                 var console = system.ActorOf(ServerConsoleActor.Props(output, quiet), "console");
+                // Subscribed here, not only in its PreStart: actors start asynchronously, and on a busy
+                // host the listener can bind before the renderer has started, losing the first lines.
+                system.EventStream.Subscribe(console, typeof(ServerBound));
                 var server = system.ActorOf(GreetingServerActor.Props(settings, bindAddress), "greeting-server");
                 registry.Register<GreetingServerActor>(server);
                 AddShutdownTasks(system, server, console, settings);
             });
+            if (cluster is not null)
+                akka.JoinAsServer(cluster);
         });
 
         return builder.Build();

@@ -71,7 +71,7 @@ def load(port, args, cap_s, driver):
         cmd = [LOADGEN, str(port), opts['--sessions'], opts['--connections'], ramp,
                opts.get('--timeout', '10s').rstrip('s'), str(cap_s)]
     else:
-        cmd = ['dotnet', CLI, 'load', '--port', str(port), '--json', '--duration', f'{cap_s}s'] + args
+        cmd = ['dotnet', CLI, 'load', '--port', str(port), '--json', '--max-duration', f'{cap_s}s'] + args
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=cap_s + 60)
     lines = [l for l in out.stdout.splitlines() if l.startswith('{')]
     if not lines:

@@ -48,7 +48,7 @@ echo "server on 127.0.0.1:$PORT"
 
 # Every run is capped in time as well as in count.
 echo "akkasockets load --connections $SESSIONS --ramp $RAMP --json"
-timeout 600 "${APP[@]}" load --port "$PORT" --connections "$SESSIONS" --ramp "$RAMP" --duration 5m --json \
+timeout 600 "${APP[@]}" load --port "$PORT" --connections "$SESSIONS" --ramp "$RAMP" --max-duration 5m --json \
   2>"$OUT/akka.err" | tee "$OUT/akka.txt" || true
 tail -n1 "$OUT/akka.txt" >"$OUT/akka.json"
 

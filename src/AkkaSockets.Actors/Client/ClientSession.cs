@@ -8,15 +8,17 @@ namespace AkkaSockets.Actors.Client;
 /// </summary>
 /// <param name="Remote">An <see cref="IPEndPoint"/>, or a <see cref="DnsEndPoint"/> resolved at each connect.</param>
 /// <param name="ReportEachStep">Send <see cref="WelcomeReceived"/> and <see cref="ReplyReceived"/> as they happen
-/// (the interactive client); a load run only wants the session's outcome.</param>
+/// (the interactive client); a load run gets a <see cref="SessionReplied"/> per reply and the session's outcome.</param>
 /// <param name="Transport">How each session connects; every session of a run shares it.</param>
+/// <param name="Think">Pause between a reply and the next name (load runs).</param>
 public sealed record ClientSession(
     EndPoint Remote,
     GreetingScript Script,
     TimeSpan Timeout,
     TimeSpan ConnectTimeout,
     bool ReportEachStep,
-    ITransport Transport)
+    ITransport Transport,
+    TimeSpan Think = default)
 {
     public static ClientSession From(ClientSettings settings, bool reportEachStep) => new(
         RemoteFor(settings.Host, settings.Port),

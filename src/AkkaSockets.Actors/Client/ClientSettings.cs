@@ -40,10 +40,6 @@ public sealed record ClientSettings
     public static ClientSettings FromConfig(Config root)
     {
         var r = new SettingsReader(root, Section);
-        var load = new SettingsReader(root, Section + ".load");
-        var connections = load.WholeNumber("connections", 1, 1_000_000);
-        var sessions = load.WholeNumber("sessions", 0, 100_000_000);
-        var ramp = load.Text("ramp");
         var settings = new ClientSettings
         {
             Host = r.Text("host"),
@@ -53,17 +49,7 @@ public sealed record ClientSettings
             Names = ReadNames(root, r),
             Framing = r.Enum<FramingMode>("framing"),
             Transport = r.Enum<TransportKind>("transport"),
-            Load = new LoadSettings
-            {
-                Connections = connections,
-                Sessions = sessions == 0 ? connections : sessions,
-                Ramp = ramp.Equals("off", StringComparison.OrdinalIgnoreCase) || ramp == "0"
-                    ? null
-                    : load.WholeNumber("ramp", 1, 1_000_000),
-                Duration = load.Duration("duration", TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
-                ExpectDelay = load.Duration("expect-delay", TimeSpan.Zero, TimeSpan.FromHours(1)),
-                ProgressInterval = load.Duration("progress-interval", TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1)),
-            },
+            Load = LoadSettings.FromConfig(root),
         };
         return settings with { Names = ValidateNames(settings.Names, r.Key("names"), settings.Framing) };
     }
@@ -105,21 +91,4 @@ public sealed record ClientSettings
             throw new SettingsException($"{key}: must be a list of names, like [\"Michael\", \"Tracy\"]", e);
         }
     }
-}
-
-/// <summary>The <c>akkasockets.client.load</c> section.</summary>
-public sealed record LoadSettings
-{
-    public required int Connections { get; init; }
-
-    public required int Sessions { get; init; }
-
-    /// <summary>Connections started per second; null starts them all at once.</summary>
-    public required int? Ramp { get; init; }
-
-    public required TimeSpan Duration { get; init; }
-
-    public required TimeSpan ExpectDelay { get; init; }
-
-    public required TimeSpan ProgressInterval { get; init; }
 }

@@ -24,6 +24,7 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
 {
     // One key for connect, welcome, each reply and the close.
     private static readonly object DeadlineKey = new();
+    private static readonly object ThinkKey = new();
     private const int WelcomeStep = -1;
     private const int MaxShownBytes = 48;
 
@@ -159,6 +160,9 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
             case Tcp.Received received:
                 OnReceived(received.Data);
                 break;
+            case ThinkOver:
+                SendName();
+                break;
             case Tcp.ConnectionClosed closed:
                 Fail(SessionFailure.ClosedEarly, $"the server closed the connection {Waiting()}{Partial()} ({Describe(closed)})");
                 _phase = Phase.Closed;
@@ -218,20 +222,27 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         else
         {
             var latency = Stopwatch.GetElapsedTime(_sentAt);
-            _latencyMicros[_step] = latency.Ticks / TimeSpan.TicksPerMicrosecond;
+            var micros = latency.Ticks / TimeSpan.TicksPerMicrosecond;
+            _latencyMicros[_step] = micros;
             if (_session.ReportEachStep)
                 _observer.Tell(new ReplyReceived(_id, _step, _script.ExpectedText(_step), latency));
+            else
+                _observer.Tell(new SessionReplied(micros));
         }
 
         _step++;
         _matched = 0;
         if (_step < _script.Count)
         {
-            // The deadline is set before the name goes out: the server may answer before
-            // Send returns, and its reply must never meet a deadline older than its request.
-            ExtendDeadline(_session.Timeout);
-            _sentAt = Stopwatch.GetTimestamp();
-            Send(_script.Request(_step));
+            if (_step > 0 && _session.Think > TimeSpan.Zero)
+            {
+                // Think time after a reply; the deadline covers the pause as well.
+                ExtendDeadline(_session.Think + _session.Timeout);
+                Timers.StartSingleTimer(ThinkKey, ThinkOver.Instance, _session.Think);
+                return;
+            }
+
+            SendName();
             return;
         }
 
@@ -240,6 +251,15 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
         _phase = Phase.Closing;
         Send(_script.Exit);
         _port!.Close();
+    }
+
+    private void SendName()
+    {
+        // The deadline is set before the name goes out: the server may answer before
+        // Send returns, and its reply must never meet a deadline older than its request.
+        ExtendDeadline(_session.Timeout);
+        _sentAt = Stopwatch.GetTimestamp();
+        Send(_script.Request(_step));
     }
 
     /// <summary>
@@ -381,6 +401,11 @@ public sealed class GreetingClientActor : UntypedActor, IWithTimers
     private sealed class Deadline
     {
         public static readonly Deadline Instance = new();
+    }
+
+    private sealed class ThinkOver
+    {
+        public static readonly ThinkOver Instance = new();
     }
 
     /// <summary>In order: a phase past <see cref="Closing"/> has reported the session's one outcome.</summary>

@@ -2,37 +2,42 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;
 using AkkaSockets.Actors.Dispatch;
-using HdrHistogram;
 
 namespace AkkaSockets.Actors.Client;
 
 /// <summary>
 /// Runs many <see cref="GreetingClientActor"/> sessions: at most <c>connections</c> at a time,
-/// <c>sessions</c> in all, started at <c>ramp</c> per second, and stops by itself at the
-/// <c>duration</c> cap. Each session sends it two messages (connected, outcome) and carries its
-/// reply latencies in the outcome, so the coordinator sees no message per reply.
+/// started at <c>ramp</c> per second, until <c>sessions</c> have ended or, with a
+/// <c>duration</c>, until it has passed and the sessions running then have ended. The
+/// <c>max-duration</c> cap and <see cref="StopLoad"/> end it at once. Each reply is recorded
+/// when it arrives (<see cref="SessionReplied"/>), so a run cut short still reports every reply
+/// it saw.
 /// </summary>
 public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
 {
     private static readonly object CapKey = new();
+    private static readonly object DurationKey = new();
     private static readonly object ProgressKey = new();
     private static readonly object RampKey = new();
+    private static readonly object SampleKey = new();
 
     // Connects start in small batches every 10 ms rather than in one burst per second.
     private static readonly TimeSpan RampInterval = TimeSpan.FromMilliseconds(10);
 
-    // Microseconds: one hour is far above any reply timeout.
-    private const long HighestMicros = 3_600_000_000;
+    // The over-time charts plot one point per second.
+    private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
 
     private readonly ClientSession _session;
     private readonly LoadSettings _load;
     private readonly IActorRef _observer;
-    private readonly LongHistogram _latency = new(HighestMicros, 3);
+    private readonly LoadMetrics? _metrics;
+    private readonly LoadRecorder _recorder = new();
     private readonly Dictionary<SessionFailure, long> _failures = [];
 
     // Sessions live under these rather than under the coordinator itself (see ChildGroupActor).
     private readonly ChildGroups _groups = new(128, "sessions");
 
+    private Phase _phase = Phase.Starting;
     private long _startedAt;
     private int _started;
     private int _active;
@@ -42,17 +47,18 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
     private long _failed;
     private LoadReport? _report;
 
-    public LoadGeneratorActor(ClientSession session, LoadSettings load, IActorRef observer)
+    public LoadGeneratorActor(ClientSession session, LoadSettings load, IActorRef observer, LoadMetrics? metrics)
     {
-        _session = session;
+        _session = session with { Think = load.Think };
         _load = load;
         _observer = observer;
+        _metrics = metrics;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClientSession session, LoadSettings load, IActorRef observer) =>
-        Akka.Actor.Props.Create(() => new LoadGeneratorActor(session, load, observer));
+    public static Props Props(ClientSession session, LoadSettings load, IActorRef observer, LoadMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new LoadGeneratorActor(session, load, observer, metrics));
 
     // A session that throws is stopped; its PostStop still reports its outcome.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -60,8 +66,12 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _startedAt = Stopwatch.GetTimestamp();
-        Timers.StartSingleTimer(CapKey, DurationCap.Instance, _load.Duration);
+        if (_load.MaxDuration is { } cap)
+            Timers.StartSingleTimer(CapKey, MaxDurationReached.Instance, cap);
+        if (_load.Duration is { } duration)
+            Timers.StartSingleTimer(DurationKey, DurationOver.Instance, duration);
         Timers.StartPeriodicTimer(ProgressKey, ProgressTick.Instance, _load.ProgressInterval);
+        Timers.StartPeriodicTimer(SampleKey, SampleTick.Instance, SampleInterval);
         if (_load.Ramp is not null)
             Timers.StartPeriodicTimer(RampKey, RampTick.Instance, RampInterval);
         StartDue();
@@ -69,40 +79,64 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        if (_phase == Phase.Finished)
+        {
+            // Sessions stopped at the end still report; the run is already counted.
+            if (message is StopLoad)
+                Sender.Tell(_report);
+            return;
+        }
+
         switch (message)
         {
+            case SessionReplied replied:
+                _recorder.Reply(replied.LatencyMicros);
+                _metrics?.Reply(replied.LatencyMicros);
+                break;
             case SessionConnected:
                 _open++;
+                _metrics?.Opened();
                 if (_open > _peakOpen)
                     _peakOpen = _open;
                 break;
-            case SessionCompleted completed:
-                Record(completed.LatencyMicros);
+            case SessionCompleted:
                 _ok++;
-                _open--;
+                Closed();
+                _recorder.SessionEnded(ok: true);
+                _metrics?.SessionsEnded("ok");
                 SessionEnded();
                 break;
             case SessionFailed failed:
-                Record(failed.LatencyMicros);
                 _failed++;
                 _failures[failed.Cause] = _failures.GetValueOrDefault(failed.Cause) + 1;
                 if (failed.Connected)
-                    _open--;
+                    Closed();
+                _recorder.SessionEnded(ok: false);
+                _metrics?.SessionsEnded(failed.Cause.ToText());
                 SessionEnded();
                 break;
             case RampTick:
                 StartDue();
-                if (_started >= _load.Sessions)
+                if (_started >= (_load.Sessions ?? int.MaxValue))
                     Timers.Cancel(RampKey);
                 break;
             case ProgressTick:
-                _observer.Tell(new LoadProgress(_load.Sessions, _started, _open, _ok, _failed, Elapsed()));
+                _observer.Tell(new LoadProgress(_load.Sessions, _started, _open, _ok, _failed, _recorder.Replies, Elapsed(), _load.Duration));
                 break;
-            case DurationCap:
-                Finish("duration-cap");
+            case SampleTick:
+                _recorder.Sample(Elapsed(), _open);
+                break;
+            case DurationOver:
+                _phase = Phase.Draining;
+                Timers.Cancel(RampKey);
+                if (_active == 0)
+                    Finish(LoadEnd.Duration);
+                break;
+            case MaxDurationReached:
+                Finish(LoadEnd.MaxDuration);
                 break;
             case StopLoad:
-                Finish("stopped");
+                Finish(LoadEnd.Interrupted);
                 Sender.Tell(_report);
                 break;
             default:
@@ -111,25 +145,28 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
         }
     }
 
-    private void Finished(object message)
+    private void Closed()
     {
-        // Sessions stopped at the end still report; the run is already counted.
-        if (message is StopLoad)
-            Sender.Tell(_report);
+        _open--;
+        _metrics?.Closed();
     }
 
     private void SessionEnded()
     {
         _active--;
-        if (_ok + _failed >= _load.Sessions)
-            Finish("completed");
+        if (_load.Sessions is { } planned && _ok + _failed >= planned)
+            Finish(LoadEnd.Completed);
+        else if (_phase == Phase.Draining && _active == 0)
+            Finish(_load.Duration is null ? LoadEnd.Completed : LoadEnd.Duration);
         else
             StartDue();
     }
 
     private void StartDue()
     {
-        var due = _load.Sessions;
+        if (_phase != Phase.Starting)
+            return;
+        var due = _load.Sessions ?? int.MaxValue;
         if (_load.Ramp is { } perSecond)
             due = (int)Math.Min(due, 1 + (long)(perSecond * Elapsed().TotalSeconds));
         while (_started < due && _active < _load.Connections)
@@ -140,57 +177,59 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
         }
     }
 
-    private void Record(System.Collections.Immutable.ImmutableArray<long> micros)
+    private void Finish(LoadEnd endedBy)
     {
-        foreach (var value in micros)
-            _latency.RecordValue(Math.Clamp(value, 0, HighestMicros));
-    }
-
-    private void Finish(string endedBy)
-    {
-        var cancelled = _load.Sessions - _ok - _failed;
-        if (cancelled > 0)
+        // Sessions still running are stopped now: they count as cancelled.
+        if (_active > 0)
         {
-            _failures[SessionFailure.Cancelled] = _failures.GetValueOrDefault(SessionFailure.Cancelled) + cancelled;
-            _failed += cancelled;
+            _failures[SessionFailure.Cancelled] = _failures.GetValueOrDefault(SessionFailure.Cancelled) + _active;
+            _failed += _active;
+            _metrics?.SessionsEnded(SessionFailure.Cancelled.ToText(), _active);
+            _metrics?.Closed(_open);
         }
 
+        var elapsed = Elapsed();
+        _recorder.Sample(elapsed, _open);
         _report = new LoadReport(
-            _load.Sessions,
+            _load,
+            _started,
             _ok,
             _failed,
             _failures.ToImmutableSortedDictionary(p => p.Key.ToText(), p => p.Value, StringComparer.Ordinal),
-            Summarize(_latency),
-            _load.ExpectDelay,
-            Elapsed(),
+            _recorder.Summary(),
+            elapsed,
             _peakOpen,
-            endedBy);
+            endedBy,
+            _recorder.Snapshot(),
+            _recorder.Timeline());
+        _phase = Phase.Finished;
         Timers.CancelAll();
         _groups.StopAll();
         _observer.Tell(_report);
-        Become(Finished);
     }
 
     private TimeSpan Elapsed() => Stopwatch.GetElapsedTime(_startedAt);
 
-    private static LatencySummary Summarize(LongHistogram histogram)
+    private enum Phase
     {
-        if (histogram.TotalCount == 0)
-            return LatencySummary.Empty;
-        static double Ms(long micros) => micros / 1000.0;
-        return new LatencySummary(
-            histogram.TotalCount,
-            Ms(histogram.GetValueAtPercentile(50)),
-            Ms(histogram.GetValueAtPercentile(90)),
-            Ms(histogram.GetValueAtPercentile(99)),
-            Ms(histogram.GetValueAtPercentile(99.9)),
-            Ms(histogram.GetMaxValue()),
-            histogram.GetMean() / 1000.0);
+        /// <summary>Starting sessions as connections free up.</summary>
+        Starting,
+
+        /// <summary>The duration has passed: no new sessions; the running ones finish.</summary>
+        Draining,
+
+        /// <summary>The report is out; late outcomes of stopped sessions are ignored.</summary>
+        Finished,
     }
 
-    private sealed class DurationCap
+    private sealed class MaxDurationReached
     {
-        public static readonly DurationCap Instance = new();
+        public static readonly MaxDurationReached Instance = new();
+    }
+
+    private sealed class DurationOver
+    {
+        public static readonly DurationOver Instance = new();
     }
 
     private sealed class ProgressTick
@@ -201,5 +240,10 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
     private sealed class RampTick
     {
         public static readonly RampTick Instance = new();
+    }
+
+    private sealed class SampleTick
+    {
+        public static readonly SampleTick Instance = new();
     }
 }

@@ -17,6 +17,10 @@ public static class ExitCodes
     public const int ServerBusy = 15;
     public const int LoadHadFailures = 16;
 
+    // load thresholds (--max-p99, --max-failures), for CI jobs.
+    public const int LoadP99Exceeded = 17;
+    public const int LoadTooManyFailures = 18;
+
     public const int Interrupted = 130;
 
     // Cluster commands: from 40.

@@ -1,65 +1,109 @@
 using System.Globalization;
 using Akka.Actor;
 using AkkaSockets.Actors.Client;
+using Spectre.Console;
 
 namespace AkkaSockets.Cli.Rendering;
 
 /// <summary>
-/// Live progress of a load run on stderr: a bar redrawn in place on a terminal, a plain line
-/// per update otherwise. Hands the final <see cref="LoadReport"/> to the command.
+/// Live progress of a load run on stderr: a Spectre.Console progress task on a terminal (its
+/// renderer fits the bar to the terminal's width and redraws in place), a plain line per update
+/// otherwise. The last update comes from the <see cref="LoadReport"/> itself, so the bar ends on
+/// the run's true final count. Hands the report to the command.
 /// </summary>
 public sealed class LoadConsoleActor : UntypedActor
 {
-    private const int BarWidth = 30;
-
     private readonly TextWriter _err;
-    private readonly bool _terminal;
+    private readonly ProgressTask? _bar;
     private readonly TaskCompletionSource<LoadReport> _report;
-    private bool _drawn;
 
-    public LoadConsoleActor(TextWriter error, bool terminal, TaskCompletionSource<LoadReport> report)
+    /// <param name="bar">The terminal's progress task, or null for plain lines on <paramref name="error"/>.</param>
+    public LoadConsoleActor(TextWriter error, ProgressTask? bar, TaskCompletionSource<LoadReport> report)
     {
         _err = error;
-        _terminal = terminal;
+        _bar = bar;
         _report = report;
     }
 
-    public static Props Props(TextWriter error, bool terminal, TaskCompletionSource<LoadReport> report) =>
-        Akka.Actor.Props.Create(() => new LoadConsoleActor(error, terminal, report));
+    public static Props Props(TextWriter error, ProgressTask? bar, TaskCompletionSource<LoadReport> report) =>
+        Akka.Actor.Props.Create(() => new LoadConsoleActor(error, bar, report));
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case LoadProgress progress:
-                Draw(progress);
+                Show(progress);
                 break;
             case LoadReport report:
-                if (_drawn && _terminal)
-                    _err.WriteLine();
+                if (_bar is null)
+                    Show(Final(report));
+                else
+                    Finish(_bar, report);
                 _err.Flush();
                 _report.TrySetResult(report);
                 break;
         }
     }
 
-    private void Draw(LoadProgress p)
+    /// <summary>The progress display on a terminal: it fits the bar to the console's width.</summary>
+    public static Progress CreateProgress(IAnsiConsole console) =>
+        console.Progress()
+            .AutoClear(false)
+            .Columns(
+                new TaskDescriptionColumn { Alignment = Justify.Left },
+                new ProgressBarColumn { Width = Math.Clamp(console.Profile.Width - 64, 8, 40) },
+                new PercentageColumn());
+
+    /// <summary>Shows one update on the terminal's progress task.</summary>
+    public static void Update(ProgressTask bar, LoadProgress p)
     {
-        var done = p.Ok + p.Failed;
-        var text = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{done}/{p.Sessions} done ({p.Ok} ok, {p.Failed} failed), {p.Open} open, {p.Started} started, {p.Elapsed.TotalSeconds:0.0}s");
-        if (_terminal)
+        bar.Description = Markup.Escape(Text(p));
+        if (p.Sessions is { } sessions)
         {
-            var filled = p.Sessions == 0 ? BarWidth : (int)(BarWidth * done / p.Sessions);
-            _err.Write($"\r[{new string('#', filled)}{new string('-', BarWidth - filled)}] {text}\u001b[K");
+            bar.MaxValue = Math.Max(1, sessions);
+            bar.Value = p.Ended;
+        }
+        else if (p.Duration is { } duration)
+        {
+            bar.MaxValue = Math.Max(0.001, duration.TotalSeconds);
+            bar.Value = Math.Min(duration.TotalSeconds, p.Elapsed.TotalSeconds);
+        }
+    }
+
+    /// <summary>The last update, from the report itself: the run's true final count.</summary>
+    public static void Finish(ProgressTask bar, LoadReport report)
+    {
+        Update(bar, Final(report));
+        // A run that ran its course fills the bar; one cut short shows where it stopped.
+        if (!report.Cut)
+            bar.Value = bar.MaxValue;
+        bar.StopTask();
+    }
+
+    private static LoadProgress Final(LoadReport report) =>
+        new(report.Settings.Sessions, report.Started, 0, report.Ok, report.Failed, report.Replies, report.Elapsed, report.Settings.Duration);
+
+    private void Show(LoadProgress p)
+    {
+        if (_bar is null)
+        {
+            _err.WriteLine($"load: {Text(p)}");
+            _err.Flush();
         }
         else
         {
-            _err.WriteLine($"load: {text}");
+            Update(_bar, p);
         }
+    }
 
-        _err.Flush();
-        _drawn = true;
+    /// <summary>Short enough to leave the bar room on an 80-column terminal.</summary>
+    public static string Text(LoadProgress p)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var done = p.Sessions is { } sessions
+            ? string.Create(c, $"{p.Ended}/{sessions}")
+            : string.Create(c, $"{p.Ended} done");
+        return string.Create(c, $"{done} ok {p.Ok} failed {p.Failed} open {p.Open} replies {p.Replies} {p.Elapsed.TotalSeconds:0.0}s");
     }
 }

@@ -8,12 +8,12 @@ public sealed class LoadGeneratorActorSpecs : TestKit
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    private static LoadSettings Load(int connections, int sessions, int? ramp = null, TimeSpan? duration = null) => new()
+    private static LoadSettings Load(int connections, int sessions, int? ramp = null, TimeSpan? cap = null) => new()
     {
         Connections = connections,
         Sessions = sessions,
         Ramp = ramp,
-        Duration = duration ?? TimeSpan.FromSeconds(30),
+        MaxDuration = cap ?? TimeSpan.FromSeconds(30),
         ExpectDelay = TimeSpan.FromMilliseconds(20),
         ProgressInterval = TimeSpan.FromSeconds(30),
     };
@@ -27,11 +27,12 @@ public sealed class LoadGeneratorActorSpecs : TestKit
         Sys.ActorOf(LoadGeneratorActor.Props(ClientTestKit.Session(port, reportEachStep: false), Load(20, 20), probe));
 
         var report = probe.FishForMessage<LoadReport>(_ => true, Wait);
-        Assert.Equal("completed", report.EndedBy);
+        Assert.Equal(LoadEnd.Completed, report.EndedBy);
         Assert.Equal(20, report.Ok);
         Assert.Equal(0, report.Failed);
         Assert.Empty(report.Failures);
-        Assert.Equal(60, report.Reply.Count);
+        Assert.Equal(60, report.Reply!.Count);
+        Assert.Equal(60, report.Histogram.TotalCount);
         // Less one 10 ms scheduler tick, the server timer's resolution.
         Assert.True(report.Reply.P50 >= 10, $"p50 {report.Reply.P50} ms is below the server's 20 ms delay");
         Assert.InRange(report.PeakOpen, 1, 20);
@@ -78,7 +79,7 @@ public sealed class LoadGeneratorActorSpecs : TestKit
     }
 
     [Fact]
-    public async Task The_duration_cap_ends_the_run_and_counts_every_unfinished_session_as_cancelled()
+    public async Task The_max_duration_cap_ends_the_run_counting_running_sessions_as_cancelled_and_the_rest_as_not_started()
     {
         await using var stub = StubServer.Start(async c =>
         {
@@ -89,14 +90,16 @@ public sealed class LoadGeneratorActorSpecs : TestKit
 
         Sys.ActorOf(LoadGeneratorActor.Props(
             ClientTestKit.Session(stub.Port, reportEachStep: false),
-            Load(3, 5, duration: TimeSpan.FromMilliseconds(300)),
+            Load(3, 5, cap: TimeSpan.FromMilliseconds(300)),
             probe));
 
         var report = probe.FishForMessage<LoadReport>(_ => true, Wait);
-        Assert.Equal("duration-cap", report.EndedBy);
+        Assert.Equal(LoadEnd.MaxDuration, report.EndedBy);
         Assert.Equal(0, report.Ok);
-        Assert.Equal(5, report.Failed);
-        Assert.Equal(5, report.Failures["cancelled"]);
+        Assert.Equal(3, report.Failed);
+        Assert.Equal(3, report.Failures["cancelled"]);
+        Assert.Equal(2, report.NotStarted);
+        Assert.Null(report.Reply);
         // The capped sessions are stopped, so the stub sees every connection close.
         await stub.Served.WaitAsync(Wait);
     }

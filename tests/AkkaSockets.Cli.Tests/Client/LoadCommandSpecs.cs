@@ -11,13 +11,13 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
     public LoadCommandSpecs(ServerFixture server) => _server = server;
 
     [Fact]
-    public async Task Twenty_connections_against_the_server_all_succeed_and_the_last_stdout_line_is_the_json_summary()
+    public async Task Twenty_connections_against_the_server_all_succeed_and_stdout_is_exactly_the_json_summary()
     {
         var result = await CliProcess.RunAsync(
             "load", "--port", Port(_server.Port), "--connections", "20", "--expect-delay", $"{ServerFixture.DelayMs}ms", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(result.StdoutLines[^1]);
+        using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
         Assert.Equal(20, root.GetProperty("ok").GetInt64());
         Assert.Equal(0, root.GetProperty("failed").GetInt64());
@@ -32,8 +32,9 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
         Assert.True(figures.SequenceEqual(figures.Order()), $"the percentiles are out of order: {reply}");
         Assert.True(root.GetProperty("sessions_per_s").GetDouble() > 0);
         Assert.InRange(root.GetProperty("peak_open").GetInt32(), 1, 20);
-        // Progress and diagnostics stay on stderr.
+        // Progress, the human summary and diagnostics stay on stderr.
         Assert.Contains("load:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Sessions: 20 ok, 0 failed of 20", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,24 +44,28 @@ public sealed class LoadCommandSpecs : IClassFixture<ServerFixture>
             "load", "--port", Port(_server.Port), "--connections", "10", "--transport", "akka-io", "--expect-delay", $"{ServerFixture.DelayMs}ms", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(result.StdoutLines[^1]);
+        using var json = JsonDocument.Parse(result.Stdout);
         Assert.Equal(10, json.RootElement.GetProperty("ok").GetInt64());
         Assert.Equal(30, json.RootElement.GetProperty("replies").GetInt64());
         Assert.Contains("transport akka-io", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_run_whose_sessions_are_refused_counts_them_by_cause_and_exits_16()
+    public async Task A_run_whose_sessions_are_refused_counts_them_by_cause_reports_no_latency_and_exits_16()
     {
         using var closed = new ClosedPort();
 
         var result = await CliProcess.RunAsync("load", "--port", Port(closed.Port), "--connections", "5", "--json");
 
         Assert.True(result.ExitCode == 16, result.ToString());
-        using var json = JsonDocument.Parse(result.StdoutLines[^1]);
+        using var json = JsonDocument.Parse(result.Stdout);
         Assert.Equal(0, json.RootElement.GetProperty("ok").GetInt64());
         Assert.Equal(5, json.RootElement.GetProperty("failed").GetInt64());
         Assert.Equal(5, json.RootElement.GetProperty("failures").GetProperty("refused").GetInt64());
+        // No reply arrived: no latency figures, rather than zeros.
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("reply_ms").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("over_delay_ms").ValueKind);
+        Assert.Contains("Reply latency: no replies recorded", result.StderrLines);
     }
 
     [Fact]

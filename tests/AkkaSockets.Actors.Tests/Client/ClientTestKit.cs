@@ -30,14 +30,4 @@ internal static class ClientTestKit
             ? ip.Port
             : throw new InvalidOperationException($"the test server did not bind: {bound}");
     }
-
-    /// <summary>A loopback port that nothing listens on: bound, then released.</summary>
-    public static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -147,6 +147,7 @@ public abstract class GreetingClientActorSpecs : TestKit
         var failed = probe.ExpectMsg<SessionFailed>(Wait);
         Assert.Equal(SessionFailure.UnexpectedReply, failed.Cause);
         Assert.Contains("Hi, Michael!", failed.Detail, StringComparison.Ordinal);
+        await stub.Served.WaitAsync(Wait);
     }
 
     [Fact]
@@ -168,6 +169,7 @@ public abstract class GreetingClientActorSpecs : TestKit
         Assert.Equal(SessionFailure.ClosedEarly, failed.Cause);
         Assert.Contains("Michael", failed.Detail, StringComparison.Ordinal);
         Assert.True(failed.Connected);
+        await stub.Served.WaitAsync(Wait);
     }
 
     [Fact]
@@ -175,7 +177,8 @@ public abstract class GreetingClientActorSpecs : TestKit
     {
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(GreetingClientActor.Props(Session(ClientTestKit.ClosedPort()), 1, probe));
+        using var closed = new ClosedPort();
+        Sys.ActorOf(GreetingClientActor.Props(Session(closed.Port), 1, probe));
 
         var failed = probe.ExpectMsg<SessionFailed>(Wait);
         Assert.Equal(SessionFailure.Refused, failed.Cause);

@@ -6,6 +6,7 @@ namespace AkkaSockets.Actors.Tests.Client;
 public sealed class LoadGeneratorActorSpecs : TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private static LoadSettings Load(int connections, int sessions, int? ramp = null, TimeSpan? cap = null) => new()
     {
@@ -38,16 +39,43 @@ public sealed class LoadGeneratorActorSpecs : TestKit
     }
 
     [Fact]
-    public void No_more_sessions_than_the_connection_limit_are_open_at_once()
+    public async Task No_more_sessions_than_the_connection_limit_are_open_at_once_as_the_server_counts_them()
     {
-        var port = ClientTestKit.StartServer(Sys, TimeSpan.FromMilliseconds(10));
+        var arrived = 0;
+        var firstFour = new Countdown(4);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stub = StubServer.Start(async c =>
+        {
+            if (Interlocked.Increment(ref arrived) <= 4)
+                firstFour.Slot()();
+            // Held before the welcome, no session can finish, so none may be replaced either.
+            await release.Task.WaitAsync(c.Cancellation);
+            await c.SendAsync("Welcome!");
+            foreach (var name in ClientTestKit.TutorialNames)
+            {
+                await c.ReceiveAsync(name);
+                await c.SendAsync($"Hello, {name}!");
+            }
+
+            await c.ReceiveAsync("exit");
+            await c.DrainUntilClosedAsync();
+        }, connections: 16);
         var probe = CreateTestProbe();
 
-        Sys.ActorOf(LoadGeneratorActor.Props(ClientTestKit.Session(port, reportEachStep: false), Load(4, 16, ramp: 200), probe));
+        Sys.ActorOf(LoadGeneratorActor.Props(ClientTestKit.Session(stub.Port, reportEachStep: false), Load(4, 16), probe));
 
-        var report = probe.FishForMessage<LoadReport>(_ => true, Wait);
+        await firstFour.Reached.WaitAsync(Wait);
+        // Real time for a fifth connection to show up if the limit were broken.
+        await Task.Delay(Quiet);
+        Assert.Equal(4, Volatile.Read(ref arrived));
+        release.SetResult();
+
+        var report = await probe.FishForMessageAsync<LoadReport>(_ => true, Wait);
         Assert.Equal(16, report.Ok);
-        Assert.InRange(report.PeakOpen, 1, 4);
+        Assert.Equal(16, Volatile.Read(ref arrived));
+        // The four held sessions were all open at once, and the report says so.
+        Assert.Equal(4, report.PeakOpen);
+        await stub.Served.WaitAsync(Wait);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using System.Net;
 using Akka.Actor;
 using AkkaSockets.Actors.Diagnostics;
 using AkkaSockets.Actors.Server;
-using AkkaSockets.Actors.Tests.Hardening;
 using AkkaSockets.Actors.Tests.Server;
 using AkkaSockets.Actors.Transport;
 using AkkaSockets.Protocol.Framing;

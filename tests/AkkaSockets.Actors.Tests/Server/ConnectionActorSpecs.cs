@@ -179,7 +179,7 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_full_queue_stops_reading_until_a_reply_drains_it()
+    public async Task A_full_queue_stops_reading_until_a_reply_drains_it_and_the_held_message_is_still_answered()
     {
         var actor = await StartAsync(Settings() with { MaxPendingMessages = 2 });
 
@@ -191,6 +191,11 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
         Scheduler.Advance(Delay);
         await ExpectWriteAsync("Hello, Michael!");
         await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
+        await SettleAsync(actor);
+
+        // Nothing is discarded (SPEC §4): the message that filled the queue gets its reply.
+        Scheduler.Advance(Delay);
+        await ExpectWriteAsync("Hello, Tracy!");
     }
 
     [Fact]
@@ -205,6 +210,36 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         await _connection.ExpectMsgAsync<Tcp.Close>();
         await ConfirmClosedAsync(actor, CloseReason.IdleTimeout);
+    }
+
+    [Fact]
+    public async Task With_the_idle_timeout_off_a_silent_connection_stays_open_however_long_it_is_quiet()
+    {
+        var actor = await StartAsync(Settings() with { IdleTimeout = null });
+
+        Scheduler.Advance(TimeSpan.FromDays(1));
+        await SettleAsync(actor);
+        await _connection.ExpectNoMsgAsync(Quiet);
+
+        // Still open and serving.
+        await ReceiveAsync(actor, "Michael");
+        Scheduler.Advance(Delay);
+        await ExpectWriteAsync("Hello, Michael!");
+    }
+
+    [Fact]
+    public async Task A_write_the_transport_could_not_carry_out_stops_the_connection_with_the_error_reason()
+    {
+        var actor = await StartAsync(Settings());
+        Watch(actor);
+        await ReceiveAsync(actor, "Michael");
+        Scheduler.Advance(Delay);
+        var write = await ExpectWriteAsync("Hello, Michael!", ack: false);
+
+        actor.Tell(new Tcp.CommandFailed(write), _connection.Ref);
+
+        await ExpectTerminatedAsync(actor);
+        await _events.ExpectMsgAsync(new ClientClosed(Remote, CloseReason.Error));
     }
 
     [Fact]

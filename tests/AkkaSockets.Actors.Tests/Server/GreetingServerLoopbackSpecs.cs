@@ -276,6 +276,7 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_dual_stack_listener_on_the_ipv6_any_address_accepts_an_ipv4_client()
     {
+        Ipv6Loopback.Require();
         var events = CreateTestProbe();
         Sys.EventStream.Subscribe(events.Ref, typeof(ClientAccepted));
         var (_, endPoint) = await StartServerAsync(Settings(), new IPEndPoint(IPAddress.IPv6Any, 0));
@@ -292,6 +293,7 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task An_ipv6_loopback_listener_serves_an_ipv6_client_and_reports_it_in_brackets()
     {
+        Ipv6Loopback.Require();
         var events = CreateTestProbe();
         Sys.EventStream.Subscribe(events.Ref, typeof(ClientAccepted));
         var (_, endPoint) = await StartServerAsync(Settings(), new IPEndPoint(IPAddress.IPv6Loopback, 0));
@@ -315,6 +317,77 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
 
         var failed = Assert.IsType<BindFailed>(result);
         Assert.Equal("address already in use", failed.Reason);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_stops_the_server_taking_its_messages_and_none_is_lost_when_it_reads_again()
+    {
+        var (_, endPoint) = await StartServerAsync(Settings() with { ReplyDelay = TimeSpan.Zero, Framing = FramingMode.Line, MaxPendingMessages = 4 });
+        using var client = await LoopbackClient.ConnectAsync(endPoint, receiveBuffer: 16 * 1024);
+        client.Socket.SendBufferSize = 64 * 1024;
+        await client.ExpectAsync("Welcome!\r\n");
+        var budget = KernelBufferBudgetLines();
+
+        // Not reading a byte, the client sends lines until the kernel takes no more for a while.
+        var (sent, remainder) = SendUntilStalled(client.Socket, budget);
+
+        Assert.True(
+            sent < budget,
+            $"all {budget} lines ({(long)budget * BackpressureLine / (1024 * 1024)} MiB) went in while the client read nothing: the server is buffering replies instead of waiting for its writes");
+        // Reading again, every message sent is answered, in order.
+        var finishing = client.SendAsync(remainder);
+        var lines = sent + (remainder.Length > 0 ? 1 : 0);
+        for (var i = 0; i < lines; i++)
+            await client.ExpectAsync(BackpressureReply(i));
+        await finishing;
+    }
+
+    private const int BackpressureLine = 1000;
+
+    private static byte[] BackpressureLineBytes(int i) =>
+        System.Text.Encoding.ASCII.GetBytes($"{i:D9}".PadRight(BackpressureLine - 1, 'x') + "\n");
+
+    private static string BackpressureReply(int i) => $"Hello, {$"{i:D9}".PadRight(BackpressureLine - 1, 'x')}!\r\n";
+
+    /// <summary>
+    /// More lines than the kernel can hold between a client that does not read and a server that
+    /// stopped reading: twice the send and receive buffer ceilings of this host.
+    /// </summary>
+    private static int KernelBufferBudgetLines()
+    {
+        static long Ceiling(string file, long fallback) =>
+            File.Exists(file) && long.TryParse(File.ReadAllText(file).Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).LastOrDefault(), out var max)
+                ? max
+                : fallback;
+        var bytes = 2 * (Ceiling("/proc/sys/net/ipv4/tcp_rmem", 32L << 20) + Ceiling("/proc/sys/net/ipv4/tcp_wmem", 32L << 20)) + (1 << 20);
+        return (int)Math.Min(bytes / BackpressureLine, 200_000);
+    }
+
+    /// <summary>Sends lines without blocking until the socket has had no room for a while; returns the whole lines sent and the unsent rest of a line cut short.</summary>
+    private static (int Sent, byte[] Remainder) SendUntilStalled(Socket socket, int budget)
+    {
+        var stall = TimeSpan.FromMilliseconds(500);
+        socket.Blocking = false;
+        try
+        {
+            for (var i = 0; i < budget; i++)
+            {
+                var line = BackpressureLineBytes(i);
+                var offset = 0;
+                while (offset < line.Length)
+                {
+                    if (!socket.Poll(stall, SelectMode.SelectWrite))
+                        return offset == 0 ? (i, []) : (i, line[offset..]);
+                    offset += Math.Max(0, socket.Send(line, offset, line.Length - offset, SocketFlags.None, out _));
+                }
+            }
+
+            return (budget, []);
+        }
+        finally
+        {
+            socket.Blocking = true;
+        }
     }
 
     protected abstract TransportKind Transport { get; }

@@ -42,15 +42,10 @@ public sealed class SocketConnectSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_connect_to_a_closed_loopback_port_reports_connection_refused()
     {
-        int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
+        using var closed = new ClosedPort();
 
         var owner = CreateTestProbe();
-        var connect = SocketConnect.Start(new IPEndPoint(IPAddress.Loopback, port), owner.Ref, readBytes: 1024);
+        var connect = SocketConnect.Start(closed.EndPoint, owner.Ref, readBytes: 1024);
         var done = await owner.ExpectMsgAsync<ConnectDone>(Patience);
 
         Assert.False(connect.TryComplete("not the outcome", owner.Ref, out _));

@@ -32,7 +32,9 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(IPAddress.Loopback, bound.Address);
         Assert.NotEqual(0, bound.Port);
         using var client = await ConnectAsync(bound);
-        Assert.True(client.Connected);
+        var accepted = await handler.ExpectMsgAsync<ConnectionAccepted>(Patience);
+        using var port = Assert.IsType<SocketPort>(accepted.Port);
+        Assert.Equal(client.LocalEndPoint, accepted.Remote);
     }
 
     [Fact]

@@ -19,10 +19,17 @@ public sealed class SocketPortSpecs : Akka.TestKit.Xunit2.TestKit
     private static readonly TimeSpan Patience = SocketPair.Patience;
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>More than the peer's fixed receive buffer and the local send buffer's ceiling (4 MiB by default on Linux) together.</summary>
+    /// <summary>
+    /// Many times what the kernel can hold for the big-write specs: the peer's fixed receive
+    /// buffer plus the local socket's fixed send buffer (both set explicitly, so the host's
+    /// autotuning ceiling, net.core.wmem_max and tcp_wmem, does not matter; Linux doubles a set
+    /// size and caps it at twice wmem_max, which only makes it smaller).
+    /// </summary>
     private const int BigWrite = 8 * 1024 * 1024;
 
     private const int SmallPeerReceiveBuffer = 64 * 1024;
+
+    private const int FixedLocalSendBuffer = 256 * 1024;
 
     public SocketPortSpecs(ITestOutputHelper output)
         : base("akka.loglevel = WARNING", output)
@@ -169,7 +176,7 @@ public sealed class SocketPortSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_write_larger_than_the_kernel_holds_is_acked_only_once_the_peer_reads_and_arrives_whole_before_the_writes_queued_behind_it()
     {
-        using var pair = await SocketPair.ConnectAsync(SmallPeerReceiveBuffer);
+        using var pair = await SocketPair.ConnectAsync(SmallPeerReceiveBuffer, FixedLocalSendBuffer);
         using var port = new SocketPort(pair.Local, readSize: 1024, pullMode: true);
         var handler = CreateTestProbe();
         port.Register(handler.Ref, keepOpenOnPeerClosed: true);
@@ -212,7 +219,7 @@ public sealed class SocketPortSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Close_while_a_big_write_is_pending_sends_the_end_of_stream_after_its_last_byte()
     {
-        using var pair = await SocketPair.ConnectAsync(SmallPeerReceiveBuffer);
+        using var pair = await SocketPair.ConnectAsync(SmallPeerReceiveBuffer, FixedLocalSendBuffer);
         using var port = new SocketPort(pair.Local, readSize: 1024, pullMode: true);
         var handler = CreateTestProbe();
         port.Register(handler.Ref, keepOpenOnPeerClosed: true);
@@ -281,7 +288,7 @@ public sealed class SocketPortSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Without_keepOpenOnPeerClosed_a_write_still_pending_at_the_peers_end_of_stream_is_finished_before_the_close()
     {
-        using var pair = await SocketPair.ConnectAsync(SmallPeerReceiveBuffer);
+        using var pair = await SocketPair.ConnectAsync(SmallPeerReceiveBuffer, FixedLocalSendBuffer);
         using var port = new SocketPort(pair.Local, readSize: 1024, pullMode: false);
         var handler = CreateTestProbe();
         port.Register(handler.Ref, keepOpenOnPeerClosed: false);

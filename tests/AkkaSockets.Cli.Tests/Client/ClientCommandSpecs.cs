@@ -1,5 +1,4 @@
 using System.Net;
-using AkkaSockets.Actors.Tests.Client;
 
 namespace AkkaSockets.Cli.Tests.Client;
 
@@ -35,7 +34,9 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
     [Fact]
     public async Task Through_akka_io_a_port_nobody_listens_on_still_gives_exit_code_10()
     {
-        var result = await CliProcess.RunAsync("client", "--port", Port(ClosedPort()), "--transport", "akka-io");
+        using var closed = new ClosedPort();
+
+        var result = await CliProcess.RunAsync("client", "--port", Port(closed.Port), "--transport", "akka-io");
 
         Assert.True(result.ExitCode == 10, result.ToString());
         Assert.Contains("connection refused", Assert.Single(result.StderrLines), StringComparison.Ordinal);
@@ -53,7 +54,8 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
     [Fact]
     public async Task A_port_nobody_listens_on_gives_one_line_on_stderr_and_exit_code_10()
     {
-        var port = ClosedPort();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
 
         var result = await CliProcess.RunAsync("client", "--port", Port(port));
 
@@ -110,6 +112,45 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_reply_other_than_hello_name_gives_one_line_quoting_it_and_exit_code_14()
+    {
+        await using var stub = StubServer.Start(async c =>
+        {
+            await c.SendAsync("Welcome!");
+            await c.ReceiveAsync("Michael");
+            await c.SendAsync("Hi, Michael!");
+            await c.DrainUntilClosedAsync();
+        });
+
+        var result = await CliProcess.RunAsync("client", "--port", Port(stub.Port));
+
+        Assert.True(result.ExitCode == 14, result.ToString());
+        Assert.Equal(["Welcome!"], result.StdoutLines);
+        Assert.Contains("'Hi, Michael!'", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        await stub.Served.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task A_server_at_its_max_connections_makes_the_next_client_exit_15_with_one_line_saying_it_is_busy()
+    {
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "20ms", "--max-connections", "1");
+        using (server)
+        {
+            using var first = await LoopbackClient.ConnectAsync(port);
+            await first.ExpectAsync("Welcome!");
+
+            var result = await CliProcess.RunAsync("client", "--port", Port(port));
+
+            Assert.True(result.ExitCode == 15, result.ToString());
+            Assert.Equal(string.Empty, result.Stdout);
+            Assert.Contains("busy", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+            // The one allowed connection is still served.
+            await first.SendAsync("Michael");
+            await first.ExpectAsync("Hello, Michael!");
+        }
+    }
+
+    [Fact]
     public async Task A_reply_sent_one_byte_at_a_time_is_printed_whole_on_one_line()
     {
         await using var stub = StubServer.Start(async c =>
@@ -124,6 +165,7 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("Welcome!\nHello, Ada!\n", result.Stdout);
+        await stub.Served.WaitAsync(Wait);
     }
 
     [Theory]
@@ -140,13 +182,4 @@ public sealed class ClientCommandSpecs : IClassFixture<ServerFixture>
     }
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ServerProcess = AkkaSockets.Cli.Tests.Server.CliProcess;
+using ServerProcess = AkkaSockets.Cli.Tests.Support.CliProcess;
 
 namespace AkkaSockets.Cli.Tests.Client;
 

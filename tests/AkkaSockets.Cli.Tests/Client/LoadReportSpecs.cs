@@ -104,7 +104,8 @@ public sealed partial class LoadReportSpecs : IClassFixture<ServerFixture>, IDis
     [Fact]
     public async Task More_failures_than_the_limit_exit_18_and_failures_within_it_exit_0()
     {
-        var closed = LoadCommandSpecs.ClosedPort().ToString(CultureInfo.InvariantCulture);
+        using var closedPort = new ClosedPort();
+        var closed = closedPort.Port.ToString(CultureInfo.InvariantCulture);
 
         var over = await CliProcess.RunAsync("load", "--port", closed, "--connections", "5", "--max-failures", "4", "--json");
         var within = await CliProcess.RunAsync("load", "--port", closed, "--connections", "5", "--max-failures", "5");
@@ -180,12 +181,11 @@ public sealed partial class LoadReportSpecs : IClassFixture<ServerFixture>, IDis
     [Fact]
     public async Task Line_framing_runs_against_a_line_framed_server()
     {
-        await using var server = await RunningProcess.StartAsync(
-            CliProcess.Dotnet,
-            [CliProcess.Akkasockets, "server", "--port", "0", "--delay", "10ms", "--framing", "line", "--quiet"]);
+        var (server, port) = await CliProcess.StartServerAsync("--delay", "10ms", "--framing", "line", "--quiet");
+        using var running = server;
 
         var result = await CliProcess.RunAsync(
-            "load", "--port", server.Port.ToString(CultureInfo.InvariantCulture), "--connections", "4", "--framing", "line", "--expect-delay", "10ms", "--json");
+            "load", "--port", port.ToString(CultureInfo.InvariantCulture), "--connections", "4", "--framing", "line", "--expect-delay", "10ms", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Stdout);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using AkkaSockets.Cli.Tests.Server;
 
 namespace AkkaSockets.Cli.Tests.Cluster;
 
@@ -47,8 +46,8 @@ public sealed class ClusterProcessSpecs : IDisposable
         var members = await _cluster.StartAsync(2, "--delay", "1s", "--framing", "line");
         var leaving = members[0];
 
-        // 40 clients each send three names at once, answered 1 s apart.
-        var clients = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => TestClient.ConnectAsync(_cluster.GreetingPort)));
+        // 40 clients each send three names at once: each node has about 3 s of replies to give.
+        var clients = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => LoopbackClient.ConnectAsync(_cluster.GreetingPort)));
         try
         {
             foreach (var client in clients)
@@ -112,14 +111,14 @@ public sealed class ClusterProcessSpecs : IDisposable
         Assert.Equal([$"akkasockets: this node ({address}) was downed and removed from the cluster; exiting"], removed);
     }
 
-    private static bool AcceptedBy(CliProcess node, TestClient client) => node.Stdout.Lines.Contains(AcceptLine(client));
+    private static bool AcceptedBy(CliProcess node, LoopbackClient client) => node.Stdout.Lines.Contains(AcceptLine(client));
 
-    private static string AcceptLine(TestClient client) =>
+    private static string AcceptLine(LoopbackClient client) =>
         $"Accept new connection from 127.0.0.1:{client.LocalPort.ToString(CultureInfo.InvariantCulture)}...";
 
     private static async Task GreetAsync(int port, string name)
     {
-        using var client = await TestClient.ConnectAsync(port);
+        using var client = await LoopbackClient.ConnectAsync(port);
         await client.ExpectAsync("Welcome!");
         await client.SendAsync(name);
         await client.ExpectAsync($"Hello, {name}!");
@@ -129,7 +128,7 @@ public sealed class ClusterProcessSpecs : IDisposable
 
     private static async Task GreetLineAsync(int port, string name)
     {
-        using var client = await TestClient.ConnectAsync(port);
+        using var client = await LoopbackClient.ConnectAsync(port);
         await client.ExpectAsync("Welcome!\r\n");
         await client.SendAsync($"{name}\nexit\n");
         await client.ExpectAsync($"Hello, {name}!\r\n");

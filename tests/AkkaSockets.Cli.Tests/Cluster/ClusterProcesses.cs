@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using AkkaSockets.Cli.Tests.Server;
 
 namespace AkkaSockets.Cli.Tests.Cluster;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using AkkaSockets.Cli.Tests.Server;
 
 namespace AkkaSockets.Cli.Tests.Cluster;
 

@@ -22,7 +22,7 @@ public sealed partial class OperationsSpecs
         var (server, port) = await CliProcess.StartServerAsync("--delay", "10ms", "--metrics-port", metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using (server)
         {
-            using (var client = await TestClient.ConnectAsync(port))
+            using (var client = await LoopbackClient.ConnectAsync(port))
             {
                 await client.ExpectAsync("Welcome!");
                 await client.SendAsync("Michael");
@@ -106,7 +106,7 @@ public sealed partial class OperationsSpecs
         var (server, port) = await CliProcess.StartServerAsync("--delay", "10ms");
         using (server)
         {
-            using var client = await TestClient.ConnectAsync(port);
+            using var client = await LoopbackClient.ConnectAsync(port);
             await client.ExpectAsync("Welcome!");
             await server.Stdout.WaitForAsync($"Accept new connection from 127.0.0.1:{client.LocalPort}...", Timeout);
 

@@ -80,7 +80,7 @@ public sealed class ChunkDecoderTests
     }
 
     [Fact]
-    public void The_chunk_decoder_holds_nothing_between_reads()
+    public void A_read_that_ends_on_a_whole_character_leaves_nothing_held_for_the_next_read()
     {
         var decoder = new ChunkDecoder(1024);
         var messages = new List<byte[]>();

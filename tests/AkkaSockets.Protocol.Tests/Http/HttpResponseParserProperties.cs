@@ -64,31 +64,4 @@ public sealed class HttpResponseParserProperties
         var (r, _) = ResponseCollector.Parse(data, Enumerable.Range(0, data.Length));
         Assert.Equal(body, r.Body);
     }
-
-    [Property(MaxTest = 500)]
-    public void Random_bytes_never_throw_anything_but_the_parsers_own_error(byte[] noise, bool asHead, int[] cuts)
-    {
-        var data = asHead ? Ascii("HTTP/1.1 200 OK\r\n").Concat(noise).ToArray() : noise;
-        Fuzz(data, cuts);
-    }
-
-    [Property(MaxTest = 500)]
-    public void Corrupted_responses_never_throw_anything_but_the_parsers_own_error(byte[] body, int framing, int[] chunkSizes, int[] positions, byte[] values)
-    {
-        var data = Response(body, framing, chunkSizes);
-        for (var i = 0; i < Math.Min(positions.Length, values.Length); i++)
-            data[Math.Abs(positions[i] % data.Length)] = values[i];
-        Fuzz(data, positions);
-    }
-
-    private static void Fuzz(byte[] data, int[] cuts)
-    {
-        try
-        {
-            ResponseCollector.Parse(data, cuts, headRequest: false, maxHead: 256);
-        }
-        catch (HttpParseException)
-        {
-        }
-    }
 }

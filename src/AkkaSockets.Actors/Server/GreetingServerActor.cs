@@ -22,6 +22,10 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private static readonly object RebindTimerKey = new();
     private static readonly TimeSpan RebindBackoff = TimeSpan.FromSeconds(1);
 
+    // After a drain timeout the cut connections still print their close line and report
+    // ConnectionStopped; the drain ends when they have, or after this at most.
+    private static readonly TimeSpan DrainCutGrace = TimeSpan.FromSeconds(1);
+
     private readonly ServerSettings _settings;
     private readonly ITransport _transport;
     private readonly IPEndPoint _bindAddress;
@@ -199,6 +203,9 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 _drainAborted = _open;
                 _log.Warning("Drain timeout: closing {0} connections that had not finished", _drainAborted);
                 _groups.StopAll();
+                Timers.StartSingleTimer(DrainTimerKey, DrainCutDeadline.Instance, DrainCutGrace);
+                break;
+            case DrainCutDeadline:
                 _drainCut = true;
                 UnbindIfDrained();
                 break;
@@ -328,6 +335,11 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private sealed class DrainDeadline
     {
         public static readonly DrainDeadline Instance = new();
+    }
+
+    private sealed class DrainCutDeadline
+    {
+        public static readonly DrainCutDeadline Instance = new();
     }
 
     private sealed class RetryBind

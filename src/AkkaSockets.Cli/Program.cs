@@ -15,6 +15,7 @@ var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, 
     ServerCommand.Create(),
     ClientCommand.Create(),
     LoadCommand.Create(),
+    LoadWorkerCommand.Create(),
     FetchCommand.Create(),
     StatusCommand.Create(),
 };

@@ -121,7 +121,12 @@ public sealed class LoadGeneratorActor : UntypedActor, IWithTimers
                     Timers.Cancel(RampKey);
                 break;
             case ProgressTick:
-                _observer.Tell(new LoadProgress(_load.Sessions, _started, _open, _ok, _failed, _recorder.Replies, Elapsed(), _load.Duration));
+                _observer.Tell(new LoadProgress(_load.Sessions, _started, _open, _ok, _failed, _recorder.Replies, Elapsed(), _load.Duration)
+                {
+                    Failures = _failures.Count == 0
+                        ? ImmutableDictionary<string, long>.Empty
+                        : _failures.ToImmutableDictionary(p => p.Key.ToText(), p => p.Value, StringComparer.Ordinal),
+                });
                 break;
             case SampleTick:
                 _recorder.Sample(Elapsed(), _open);

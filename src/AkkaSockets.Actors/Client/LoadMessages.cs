@@ -21,6 +21,9 @@ public sealed record SessionReplied(long LatencyMicros);
 /// <param name="Duration">How long sessions keep starting, when the run has a duration.</param>
 public sealed record LoadProgress(int? Sessions, int Started, int Open, long Ok, long Failed, long Replies, TimeSpan Elapsed, TimeSpan? Duration)
 {
+    /// <summary>Failed sessions so far by cause (kebab-case text); empty when none failed.</summary>
+    public IReadOnlyDictionary<string, long> Failures { get; init; } = ImmutableDictionary<string, long>.Empty;
+
     public long Ended => Ok + Failed;
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using System.Runtime.Serialization;
 using Akka.Serialization;
+using AkkaSockets.Actors.Client.Distributed;
 
 namespace AkkaSockets.Actors.Cluster;
 
@@ -16,6 +17,11 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     public const int SerializerId = 4711;
 
     private const string FiguresManifest = "figures";
+    private const string RunShareManifest = "load-share";
+    private const string ShareStartedManifest = "load-share-started";
+    private const string ShareProgressManifest = "load-share-progress";
+    private const string ShareResultManifest = "load-share-result";
+    private const string CancelShareManifest = "load-share-cancel";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -29,12 +35,19 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => o switch
     {
         NodeFigures => FiguresManifest,
+        RunShare => RunShareManifest,
+        ShareStarted => ShareStartedManifest,
+        ShareProgress => ShareProgressManifest,
+        ShareResult => ShareResultManifest,
+        CancelShare => CancelShareManifest,
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(ClusterMessageSerializer)}", nameof(o)),
     };
 
     public override byte[] ToBinary(object obj) => obj switch
     {
         NodeFigures figures => JsonSerializer.SerializeToUtf8Bytes(figures, Json),
+        // A result's histogram is HdrHistogram's compressed encoding, carried as base64.
+        RunShare or ShareStarted or ShareProgress or ShareResult or CancelShare => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"{obj.GetType()} is not serialized by {nameof(ClusterMessageSerializer)}", nameof(obj)),
     };
 
@@ -42,6 +55,14 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     {
         FiguresManifest => JsonSerializer.Deserialize<NodeFigures>(bytes, Json)
             ?? throw new SerializationException("empty figures message"),
+        RunShareManifest => Read<RunShare>(bytes),
+        ShareStartedManifest => Read<ShareStarted>(bytes),
+        ShareProgressManifest => Read<ShareProgress>(bytes),
+        ShareResultManifest => Read<ShareResult>(bytes),
+        CancelShareManifest => Read<CancelShare>(bytes),
         _ => throw new SerializationException($"unknown manifest '{manifest}' for {nameof(ClusterMessageSerializer)}"),
     };
+
+    private static T Read<T>(byte[] bytes) =>
+        JsonSerializer.Deserialize<T>(bytes, Json) ?? throw new SerializationException($"empty {typeof(T).Name} message");
 }

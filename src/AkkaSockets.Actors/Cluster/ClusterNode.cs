@@ -14,6 +14,8 @@ public static class ClusterNode
 {
     public const string ServerRole = "server";
     public const string StatusRole = "status";
+    public const string LoadWorkerRole = "load-worker";
+    public const string LoadCoordinatorRole = "load-coordinator";
 
     /// <summary>
     /// The configuration of a node with <paramref name="role"/>: its address and role over

@@ -26,6 +26,7 @@ public static class ExitCodes
     // Cluster commands: from 40.
     public const int RemovedFromCluster = 40;
     public const int NoSeedAnswered = 41;
+    public const int NotEnoughWorkers = 42;
 
     // fetch: one code per failure, in a block of their own from 20.
     public const int FetchDnsFailed = 20;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaSockets.Actors.Client;
+using AkkaSockets.Actors.Client.Distributed;
 using AkkaSockets.Actors.Configuration;
 using AkkaSockets.Cli.Hosting;
 using AkkaSockets.Cli.Rendering;
@@ -34,6 +35,7 @@ public static class LoadCommand
         var maxP99 = new Option<string>("--max-p99") { Description = "Exit 17 when the reply p99 is above this duration (or no reply arrived)." };
         var maxFailures = new Option<string>("--max-failures") { Description = "Exit 18 when more sessions than this failed; up to it, failures do not fail the run." };
         var verbose = new Option<bool>("--verbose") { Description = "Also print the generator's own diagnostics (GC collections and pauses)." };
+        var distributed = new DistributedLoad();
         command.Add(flags.Add("--connections", "akkasockets.client.load.connections", "Sessions open at the same time, at most. [100]"));
         command.Add(flags.Add("--sessions", "akkasockets.client.load.sessions", "Sessions in all. [as many as --connections; with --duration, unlimited]"));
         command.Add(flags.Add("--ramp", "akkasockets.client.load.ramp", "New connections per second; 'off' starts them all at once. [off]"));
@@ -51,6 +53,7 @@ public static class LoadCommand
         command.Add(maxFailures);
         command.Add(verbose);
         command.Add(config);
+        distributed.AddTo(command);
 
         command.SetAction(async (parse, _) =>
         {
@@ -74,7 +77,9 @@ public static class LoadCommand
                 return ExitCodes.Usage;
             }
 
-            return await RunAsync(composed, settings, outputs);
+            if (distributed.Given(parse))
+                return await distributed.RunAsync(parse, flags, parse.GetValue(config), settings, outputs);
+            return await RunAsync(settings, outputs, (load, bar) => MeasureAsync(composed, settings, load, bar));
         });
         return command;
     }
@@ -130,7 +135,12 @@ public static class LoadCommand
         }
     }
 
-    private static async Task<int> RunAsync(Akka.Configuration.Config config, ClientSettings settings, LoadOutputs outputs)
+    /// <summary>
+    /// Runs the load <paramref name="measure"/> makes (in this process, or over workers) under the
+    /// progress display, then prints the summary, the JSON and the files, and returns the exit code.
+    /// </summary>
+    internal static async Task<int> RunAsync(
+        ClientSettings settings, LoadOutputs outputs, Func<LoadSettings, ProgressTask?, Task<LoadRun>> measure, string? over = null)
     {
         // A blocking full collection would stall every session at once and show up as latency.
         System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
@@ -139,7 +149,7 @@ public static class LoadCommand
             ? settings.Load with { ProgressInterval = TerminalRefresh }
             : settings.Load;
 
-        await Console.Error.WriteLineAsync(Announce(settings, load));
+        await Console.Error.WriteLineAsync(Announce(settings, load) + over);
         LoadRun run;
         if (terminal)
         {
@@ -149,16 +159,21 @@ public static class LoadCommand
                 .StartAsync(async context =>
                 {
                     var bar = context.AddTask("starting", maxValue: load.Sessions ?? 1);
-                    measured = await MeasureAsync(config, settings, load, bar);
+                    measured = await measure(load, bar);
                 });
             run = measured!;
         }
         else
         {
-            run = await MeasureAsync(config, settings, load, bar: null);
+            run = await measure(load, null);
         }
 
-        var report = run.Report;
+        if (run.Report is not { } report)
+        {
+            await Console.Error.WriteLineAsync(run.Abort);
+            return run.AbortCode;
+        }
+
         if (outputs.Verbose)
         {
             // The generator's own pauses are part of what it measures.
@@ -170,10 +185,13 @@ public static class LoadCommand
         }
 
         LoadSummary.Write(Console.Error, report, outputs.Thresholds);
+        if (run.Workers is { } workers)
+            DistributedLoad.WriteWorkers(Console.Error, workers);
         await Console.Error.FlushAsync();
         if (outputs.Json)
         {
-            await Console.Out.WriteLineAsync(LoadSummary.ToJson(report, settings, outputs.Thresholds));
+            var json = LoadSummary.ToJson(report, settings, outputs.Thresholds);
+            await Console.Out.WriteLineAsync(run.Workers is { } parts ? DistributedLoad.WithWorkers(json, parts) : json);
             await Console.Out.FlushAsync();
         }
 
@@ -263,7 +281,8 @@ public static class LoadCommand
     internal static void WriteHgrm(TextWriter writer, HistogramBase micros) =>
         micros.OutputPercentileDistribution(writer, percentileTicksPerHalfDistance: 5, outputValueUnitScalingRatio: 1000.0);
 
-    private sealed record LoadRun(LoadReport Report, long HeldOffGc);
+    /// <summary>What a run measured; without a report, the line and exit code that end it.</summary>
+    internal sealed record LoadRun(LoadReport? Report, long HeldOffGc, IReadOnlyList<WorkerOutcome>? Workers = null, string? Abort = null, int AbortCode = 0);
 
-    private sealed record LoadOutputs(bool Json, string? Hgrm, string? Report, LoadThresholds Thresholds, bool Verbose);
+    internal sealed record LoadOutputs(bool Json, string? Hgrm, string? Report, LoadThresholds Thresholds, bool Verbose);
 }

@@ -130,7 +130,7 @@ public static class LoadSummary
         ["timeout_ms"] = client.Timeout.TotalMilliseconds,
     };
 
-    private static JsonObject? Latency(LatencySummary? s) => s is null
+    internal static JsonObject? Latency(LatencySummary? s) => s is null
         ? null
         : new JsonObject
         {

@@ -151,7 +151,7 @@ internal sealed class DistributedLoad
                 0,
                 Abort: string.Create(
                     CultureInfo.InvariantCulture,
-                    $"akkasockets load: {missing.Found} of {missing.Wanted} load workers joined within {Units.Format(missing.Waited)} (seeds {string.Join(", ", cluster.Seeds.Select(s => $"{s.Host}:{s.Port}"))})"),
+                    $"akkasockets load: {missing.Found} of {missing.Wanted} load workers joined within {Units.Format(wait)} (seeds {string.Join(", ", cluster.Seeds.Select(s => $"{s.Host}:{s.Port}"))})"),
                 AbortCode: ExitCodes.NotEnoughWorkers),
             _ => new LoadCommand.LoadRun(null, 0, Abort: $"akkasockets load: unexpected answer {answer}", AbortCode: ExitCodes.Failure),
         };

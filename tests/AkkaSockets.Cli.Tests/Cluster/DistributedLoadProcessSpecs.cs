@@ -86,7 +86,7 @@ public sealed partial class DistributedLoadProcessSpecs : IDisposable
     {
         var seed = await WorkersAsync(1);
 
-        using var load = Coordinator(seed, 9, "3s", "--connections", "2", "--sessions", "2");
+        using var load = CoordinatorWaiting(seed, 9, "3s", "--connections", "2", "--sessions", "2");
         var code = await load.WaitForExitAsync(RunWithin);
 
         Assert.True(code == 42, $"load exited {code}\nstderr:\n{load.Stderr}");
@@ -125,9 +125,9 @@ public sealed partial class DistributedLoadProcessSpecs : IDisposable
         return seed;
     }
 
-    private CliProcess Coordinator(int seed, int port, params string[] args) => Coordinator(seed, port, "60s", args);
+    private CliProcess Coordinator(int seed, int port, params string[] args) => CoordinatorWaiting(seed, port, "60s", args);
 
-    private CliProcess Coordinator(int seed, int port, string wait, params string[] args) =>
+    private CliProcess CoordinatorWaiting(int seed, int port, string wait, params string[] args) =>
         CliProcess.Start([
             "load", "--workers", "2", "--seed", $"127.0.0.1:{seed}", "--cluster-port", "0", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--config", _config, "--workers-timeout", wait, .. args]);

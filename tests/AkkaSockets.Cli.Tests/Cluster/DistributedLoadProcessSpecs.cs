@@ -86,11 +86,12 @@ public sealed partial class DistributedLoadProcessSpecs : IDisposable
     {
         var seed = await WorkersAsync(1);
 
-        using var load = CoordinatorWaiting(seed, 9, "3s", "--connections", "2", "--sessions", "2");
+        using var load = CoordinatorWaiting(seed, 9, "8s", "--connections", "2", "--sessions", "2");
         var code = await load.WaitForExitAsync(RunWithin);
 
         Assert.True(code == 42, $"load exited {code}\nstderr:\n{load.Stderr}");
-        Assert.Contains(load.Stderr.Lines, l => l.StartsWith("akkasockets load: 1 of 2 load workers joined within 3s", StringComparison.Ordinal));
+        // One worker is up; on a busy machine the coordinator may not have seen it yet.
+        Assert.Contains(load.Stderr.Lines, l => TooFew().IsMatch(l));
         Assert.DoesNotContain(load.Stdout.Lines, l => l.Length > 0);
     }
 
@@ -152,6 +153,9 @@ public sealed partial class DistributedLoadProcessSpecs : IDisposable
 
     [GeneratedRegex(@"^Cluster node akka\.tcp://akkasockets@127\.0\.0\.1:(\d+)")]
     private static partial Regex NodeLine();
+
+    [GeneratedRegex(@"^akkasockets load: [01] of 2 load workers joined within 8s \(seeds 127\.0\.0\.1:\d+\)$")]
+    private static partial Regex TooFew();
 
     [GeneratedRegex(@"^load: \S+ ok (\d+) ")]
     private static partial Regex ProgressOk();

@@ -5,6 +5,7 @@ using Akka.IO;
 using Akka.TestKit;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Actors.Server;
+using AkkaSockets.Actors.Transport;
 using Xunit.Abstractions;
 
 namespace AkkaSockets.Actors.Tests.Server;
@@ -55,6 +56,19 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.True(greeting.WantsAck);
         await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
         await _events.ExpectMsgAsync(new ClientAccepted(Remote));
+    }
+
+    [Fact]
+    public async Task A_connection_the_listener_already_welcomed_registers_and_reads_without_a_second_greeting()
+    {
+        var actor = Sys.ActorOf(ConnectionActor.Props(new AkkaIoPort(_connection.Ref), Remote, Settings(), welcomed: true));
+
+        Assert.Equal(actor, (await _connection.ExpectMsgAsync<Tcp.Register>()).Handler);
+        await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
+        await _events.ExpectMsgAsync(new ClientAccepted(Remote));
+        await ReceiveAsync(actor, "Michael");
+        Scheduler.Advance(Delay);
+        await ExpectWriteAsync("Hello, Michael!");
     }
 
     [Fact]

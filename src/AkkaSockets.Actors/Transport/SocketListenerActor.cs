@@ -16,9 +16,9 @@ namespace AkkaSockets.Actors.Transport;
 /// <para>
 /// With an <see cref="IAcceptPolicy"/> it admits or refuses each client as it accepts it and
 /// writes the first line itself (one non-blocking send on a fresh socket), so a burst of
-/// clients is greeted at the pace of the accept loop, not of the actor starts behind it. It runs
-/// on a thread of its own (Akka's <c>akka.io.pinned-dispatcher</c>): on the shared pool its next
-/// batch of accepts would queue behind every mailbox run the previous batch caused.
+/// clients is greeted at the pace of the accept loop, not of the actor starts behind it. It stays
+/// on the shared pool: on a thread of its own (Akka's <c>akka.io.pinned-dispatcher</c>) it was
+/// slower, one more thread for the scheduler to share two cores with (docs/performance.md).
 /// </para>
 /// </summary>
 #pragma warning disable CA1001 // An actor's resources end in PostStop, which disposes them; nothing calls Dispose on an actor.
@@ -56,10 +56,7 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
     /// <param name="readBytes">The most one read of an accepted connection's port carries.</param>
     /// <param name="policy">Admits or refuses each client at the accept; null hands every client over unadmitted.</param>
     public static Props Props(Tcp.Bind bind, int readBytes, IAcceptPolicy? policy = null) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(bind, readBytes, policy)).WithDispatcher(AcceptDispatcher);
-
-    /// <summary>One dedicated thread per listener; part of Akka's own reference configuration.</summary>
-    internal const string AcceptDispatcher = "akka.io.pinned-dispatcher";
+        Akka.Actor.Props.Create(() => new SocketListenerActor(bind, readBytes, policy));
 
     protected override void PreStart()
     {

@@ -114,7 +114,9 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
         Scheduler.Advance(Delay);
         var first = await ExpectWriteAsync("Hello, Michael!", ack: false);
 
-        // A peer that does not read leaves the write unacknowledged: nothing more is sent.
+        // A peer that does not read leaves the write unacknowledged: nothing more is sent, even
+        // with a new read waiting to be answered.
+        await ReceiveAsync(actor, "Sarah");
         Scheduler.Advance(Delay * 10);
         await _connection.ExpectNoMsgAsync(Quiet);
 

@@ -390,7 +390,17 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
         var matched = 0; // of the prefix; Prefix.Length once inside a piece
         while (pieces.Count < length)
         {
-            var text = await client.ReadSomeAsync();
+            string text;
+            try
+            {
+                text = await client.ReadSomeAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"timed out after {pieces.Count} of {length} bytes came back");
+                throw;
+            }
+
             Assert.True(text.Length > 0, $"the server closed after {pieces.Count} of {length} bytes came back");
             foreach (var c in text)
             {

@@ -2,6 +2,7 @@ using System.Net;
 using AkkaSockets.Actors.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace AkkaSockets.Cli.Hosting;
 
@@ -15,7 +16,10 @@ internal static class MetricsEndpoint
     public const string Path = "/metrics";
 
     public static void AddPrometheusEndpoint(this IServiceCollection services, string host, int port) =>
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry()
+            // target_info's service_name: "akkasockets" rather than OpenTelemetry's "unknown_service:akkasockets".
+            .ConfigureResource(resource => resource.AddService("akkasockets", serviceVersion: typeof(MetricsEndpoint).Assembly.GetName().Version?.ToString()))
+            .WithMetrics(metrics => metrics
             .AddMeter(ServerMetrics.MeterName)
             .AddPrometheusHttpListener(options =>
             {

@@ -44,6 +44,7 @@ public sealed partial class OperationsSpecs
             Assert.Equal("1", Sample(text, "akkasockets_server_replies_total"));
             Assert.Equal("0", Sample(text, "akkasockets_server_queued_messages"));
             Assert.Equal("1", Sample(text, "akkasockets_server_connection_duration_seconds_count", "reason=\"exit\""));
+            Assert.Contains("service_name=\"akkasockets\"", text, StringComparison.Ordinal);
 
             server.Terminate();
             Assert.Equal(0, await server.WaitForExitAsync(Timeout));

@@ -11,22 +11,6 @@ public sealed partial class FetchProgressViewTests
     private const long MiB = 1024 * 1024;
 
     [Fact]
-    public async Task With_a_content_length_every_line_fits_a_60_column_terminal_and_the_last_one_shows_100_percent()
-    {
-        var console = new TestConsole().Width(60).Interactive().EmitAnsiSequences();
-
-        var view = FetchProgressView.Start(console, "a-rather-long-file-name-for-a-narrow-terminal.bin", 10 * MiB);
-        view.Report(3 * MiB);
-        view.Report(7 * MiB);
-        await view.CloseAsync(complete: true).WaitAsync(TimeSpan.FromSeconds(30));
-
-        var lines = VisibleLines(console.Output);
-        Assert.All(lines, l => Assert.True(l.Length <= 60, $"{l.Length} columns: '{l}'"));
-        var last = lines.Last(l => l.Contains('%', StringComparison.Ordinal));
-        Assert.Contains("100%", last, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Without_a_content_length_the_line_shows_the_bytes_so_far_and_a_rate_and_no_percentage()
     {
         var console = new TestConsole().Width(80).Interactive().EmitAnsiSequences();

@@ -31,12 +31,16 @@ CLK = os.sysconf('SC_CLK_TCK')
 LOADGEN = os.path.join(ROOT, 'bench/results/loadgen')
 
 
+def ours(delay_ms, dll=CLI):
+    return ['dotnet', dll, 'server', '--port', '0', '--quiet', '--delay', f'{delay_ms}ms', '--max-connections', '20000']
+
+
 def servers(delay_ms):
-    ours = ['dotnet', CLI, 'server', '--port', '0', '--quiet', '--delay', f'{delay_ms}ms', '--max-connections', '20000']
+    ours_cmd = ours(delay_ms)
     return {
-        'akkasockets': ours,
+        'akkasockets': ours_cmd,
         # The same server with Akka.IO's connection actor in front of every socket: the naive shape.
-        'akka-io-transport': ours + ['--transport', 'akka-io'],
+        'akka-io-transport': ours_cmd + ['--transport', 'akka-io'],
         'plain-dotnet': ['dotnet', PLAIN, '0', str(delay_ms)],
         'go': [GO, '0', str(delay_ms)],
         'node': ['node', NODE, '0', str(delay_ms)],
@@ -171,12 +175,15 @@ def main():
                     help='load generator(s) to drive every scenario with; default: both')
     ap.add_argument('--variant', action='append', default=[], metavar='NAME:VAR=VALUE[,VAR=VALUE]',
                     help='an A/B row: akkasockets with these environment variables, named akkasockets+NAME')
+    ap.add_argument('--build', action='append', default=[], metavar='NAME=DLL',
+                    help='an A/B row: another akkasockets build (e.g. published from another commit), named akkasockets@NAME')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench/results/bench.json'))
     a = ap.parse_args()
     variants = {}
     for v in a.variant:
         name, _, assignments = v.partition(':')
         variants['akkasockets+' + name] = dict(x.split('=', 1) for x in assignments.split(',') if x)
+    builds = dict(('akkasockets@' + b.split('=', 1)[0], os.path.abspath(b.split('=', 1)[1])) for b in a.build)
     load_before = stamp()['loadavg']
     repeat = a.repeat or (1 if a.quick else 3)
     n = a.sessions or (5000 if a.quick else 15000)
@@ -204,7 +211,8 @@ def main():
                 continue
             every = servers(delay)
             every.update({name: every['akkasockets'] for name in variants})
-            chosen = {k: v for k, v in every.items() if not a.only or k in a.only or k in variants}
+            every.update({name: ours(delay, dll) for name, dll in builds.items()})
+            chosen = {k: v for k, v in every.items() if not a.only or k in a.only or k in variants or k in builds}
             runs = {name: [] for name in chosen}
             # Interleaved: every server once per repetition.
             for i in range(repeat):
@@ -214,7 +222,7 @@ def main():
             for name in chosen:
                 results.setdefault(driver, {}).setdefault(plan, {})[name] = median_of(runs[name])
 
-    meta = {'stamp': None, 'variants': variants, 'repeat': repeat, 'sessions': n, 'ramp_per_s': a.ramp,
+    meta = {'stamp': None, 'variants': variants, 'builds': builds, 'repeat': repeat, 'sessions': n, 'ramp_per_s': a.ramp,
             'throughput_sessions': zero_delay, 'results': results}
     meta['stamp'] = stamp()
     meta['stamp']['loadavg'] = f"{load_before} before, {meta['stamp']['loadavg']} after"

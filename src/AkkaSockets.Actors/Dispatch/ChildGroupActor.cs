@@ -24,7 +24,9 @@ public sealed class ChildGroupActor : UntypedActor
         switch (message)
         {
             case StartChild start:
-                Context.ActorOf(start.Props);
+                var started = Context.ActorOf(start.Props);
+                if (start.First is { } first)
+                    started.Tell(first, Context.Parent);
                 break;
             case TellChildren tell:
                 foreach (var child in Context.GetChildren())
@@ -41,8 +43,8 @@ public sealed class ChildGroupActor : UntypedActor
     }
 }
 
-/// <summary>Starts this child in the group.</summary>
-public sealed record StartChild(Props Props);
+/// <summary>Starts this child in the group and, when given, tells it <paramref name="First"/> (as from the group's parent).</summary>
+public sealed record StartChild(Props Props, object? First = null);
 
 /// <summary>Tells every child of the group this message.</summary>
 public sealed record TellChildren(object Message);

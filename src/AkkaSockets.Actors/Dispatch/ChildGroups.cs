@@ -19,12 +19,13 @@ public sealed class ChildGroups
         _prefix = prefix;
     }
 
-    public void Start(IActorContext context, Props props)
+    /// <summary>Starts a child in the next group; <paramref name="first"/>, when given, is its first message.</summary>
+    public void Start(IActorContext context, Props props, object? first = null)
     {
         var index = _next;
         _next = (index + 1) % _groups.Length;
         var group = _groups[index] ??= context.ActorOf(ChildGroupActor.Props(), $"{_prefix}-{index}");
-        group.Tell(new StartChild(props));
+        group.Tell(new StartChild(props, first));
     }
 
     public void TellAll(object message) => TellGroups(new TellChildren(message));

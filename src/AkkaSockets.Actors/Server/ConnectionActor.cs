@@ -47,18 +47,21 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private long _openedAt;
     private CloseReason _reason = CloseReason.Error;
 
-    public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder)
+    public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder, bool welcomed = false)
     {
         _port = port;
         _remote = remote;
         _settings = settings;
         _decoder = decoder;
+        if (welcomed)
+            _status = Status.Welcomed;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IConnectionPort port, EndPoint remote, ServerSettings settings) =>
-        DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(port, remote, settings, DecoderFor(settings)));
+    /// <param name="welcomed">The listener has already written the welcome (<see cref="ConnectionAccepted.Admitted"/>).</param>
+    public static Props Props(IConnectionPort port, EndPoint remote, ServerSettings settings, bool welcomed = false) =>
+        DelegateProducer<ConnectionActor>.Props(() => new ConnectionActor(port, remote, settings, DecoderFor(settings), welcomed));
 
     /// <summary>For an actor that speaks Akka.IO's connection protocol (a probe playing it, in specs).</summary>
     public static Props Props(IActorRef connection, EndPoint remote, ServerSettings settings) =>
@@ -72,7 +75,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         // Tcp.ConnectionClosed event, and a watch costs two dictionaries per connection.
         // Register first: anything sent before it is only buffered by Akka.IO.
         _port.Register(Self, keepOpenOnPeerClosed: true);
-        Write(_settings.Framing == FramingMode.Line ? LineGreeting : ChunkGreeting);
+        if (!Has(Status.Welcomed))
+            Write(_settings.Framing == FramingMode.Line ? LineGreeting : ChunkGreeting);
         _port.ResumeReading();
         MarkActivity();
         if (_settings.IdleTimeout is { } idle)
@@ -292,8 +296,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         ServerMetrics.MessagesDequeued(_pending.Count);
         _pending.Clear();
         Timers.CancelAll();
-        _port.Close();
-        Timers.StartSingleTimer(CloseTimerKey, CloseTimedOut.Instance, CloseLinger);
+        // Nothing left to send (the usual case on the direct transport): the FIN is out and the
+        // Closed event on its way, so no linger timer, which would cost every session one more.
+        if (!_port.Close())
+            Timers.StartSingleTimer(CloseTimerKey, CloseTimedOut.Instance, CloseLinger);
         _phase = Phase.Closing;
     }
 
@@ -341,7 +347,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         Closed,
     }
 
-    /// <summary>What has happened so far; set once and never cleared, except <see cref="ReadingSuspended"/>.</summary>
+    /// <summary>What has happened so far; set once (<see cref="Welcomed"/> at the start) and never cleared, except <see cref="ReadingSuspended"/>.</summary>
     [Flags]
     private enum Status : byte
     {
@@ -361,6 +367,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
         /// <summary>Shutdown: the queue is answered, then close.</summary>
         Draining = 16,
+
+        /// <summary>The listener wrote the welcome as it accepted the client; the actor starts past it.</summary>
+        Welcomed = 32,
 
         /// <summary>Any of these ends reading for good.</summary>
         NoMoreReads = PeerClosed | LineTooLong | Draining,

@@ -29,12 +29,12 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private readonly ServerSettings _settings;
     private readonly ITransport _transport;
     private readonly IPEndPoint _bindAddress;
-    private readonly byte[] _busy;
+    // Admission: the listener admits and greets, or refuses, each client as it accepts it.
+    private readonly ConnectionGate _gate;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _boundWaiters = [];
     // Connection actors live under these, created as needed and used in turn.
     private readonly ChildGroups _groups = new(128, "connections");
-    private int _open;
     private bool _drainCut;
 
     private object? _bindResult;
@@ -43,9 +43,6 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     private IActorRef? _listener;
     private IActorRef? _drainRequester;
     private int _drainAborted;
-    private int _peakOpen;
-    private long _accepted;
-    private long _rejected;
     private int _listenerGeneration;
 
     public GreetingServerActor(ServerSettings settings, IPEndPoint bindAddress)
@@ -53,7 +50,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         _settings = settings;
         _transport = Transports.For(settings.Transport);
         _bindAddress = bindAddress;
-        _busy = GreetingProtocol.ServerBusy(settings.Framing);
+        _gate = new ConnectionGate(settings.MaxConnections, GreetingProtocol.Greeting(settings.Framing), GreetingProtocol.ServerBusy(settings.Framing));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -97,9 +94,6 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case ConnectionAccepted accepted:
-                Accept(accepted);
-                break;
             case Terminated t when t.ActorRef.Equals(_listener):
                 _log.Error("The listening socket on {0} died; binding again", EndPoints.Format(ListenAddress));
                 _listener = null;
@@ -114,7 +108,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 // its children), so on either transport the socket stays bound until the drain
                 // is over; meanwhile newcomers get "Server busy" and are closed at once.
                 Sender.Tell(AcceptingStopped.Instance);
-                Become(Refusing);
+                Refuse();
                 break;
             default:
                 HandleCommon(message);
@@ -126,9 +120,6 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case ConnectionAccepted accepted:
-                Reject(accepted);
-                break;
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
                 break;
@@ -163,7 +154,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 FinishDrain();
                 break;
             case ConnectionAccepted accepted:
-                accepted.Port.Abort();
+                Drop(accepted);
                 break;
             default:
                 HandleCommon(message);
@@ -181,26 +172,31 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
                 else
                     Sender.Tell(_bindResult);
                 break;
+            case ConnectionAccepted accepted:
+                // Listening, refusing (the gate refuses newcomers; one admitted before it closed
+                // is started), or still binding (an admitted client from a listener that died).
+                Accept(accepted);
+                break;
             case GetServerStats:
-                Sender.Tell(new ServerStats(_open, _peakOpen, _accepted, _rejected));
+                Sender.Tell(new ServerStats(_gate.Open, _gate.PeakOpen, _gate.Accepted, _gate.Rejected));
                 break;
             case ConnectionStopped:
-                _open--;
+                _gate.Left();
                 UnbindIfDrained();
                 break;
             case StopAccepting:
                 Sender.Tell(AcceptingStopped.Instance);
-                Become(Refusing);
+                Refuse();
                 break;
             case DrainConnections:
                 _drainRequester = Sender;
-                Become(Refusing);
+                Refuse();
                 _groups.TellAll(DrainAndClose.Instance);
                 Timers.StartSingleTimer(DrainTimerKey, DrainDeadline.Instance, _settings.DrainTimeout);
                 UnbindIfDrained();
                 break;
             case DrainDeadline:
-                _drainAborted = _open;
+                _drainAborted = _gate.Open;
                 _log.Warning("Drain timeout: closing {0} connections that had not finished", _drainAborted);
                 _groups.StopAll();
                 Timers.StartSingleTimer(DrainTimerKey, DrainCutDeadline.Instance, DrainCutGrace);
@@ -220,7 +216,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private void UnbindIfDrained()
     {
-        if (_drainRequester is null || (_open > 0 && !_drainCut))
+        if (_drainRequester is null || (_gate.Open > 0 && !_drainCut))
             return;
         Timers.Cancel(DrainTimerKey);
         if (_listener is null)
@@ -253,7 +249,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
             case Tcp.Unbound or Terminated:
                 break;
             case ConnectionAccepted accepted:
-                accepted.Port.Abort();
+                Drop(accepted);
                 break;
             default:
                 HandleCommon(message);
@@ -261,32 +257,34 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
         }
     }
 
+    private void Refuse()
+    {
+        _gate.Close();
+        Become(Refusing);
+    }
+
     private void Accept(ConnectionAccepted accepted)
     {
-        if (_open >= _settings.MaxConnections)
+        // A transport that does not admit at the accept (Akka.IO) leaves the check to us.
+        if (!accepted.Admitted && !_gate.TryAdmit())
         {
-            Reject(accepted);
+            accepted.Port.Reject(_gate.Busy);
             return;
         }
 
-        Start(ConnectionActor.Props(accepted.Port, accepted.Remote, _settings));
+        // Admitted just before a drain began: it drains too.
+        _groups.Start(
+            Context,
+            ConnectionActor.Props(accepted.Port, accepted.Remote, _settings, welcomed: accepted.Admitted),
+            _drainRequester is null ? null : DrainAndClose.Instance);
     }
 
-    /// <summary>"Server busy", then close: one operation, whatever the transport.</summary>
-    private void Reject(ConnectionAccepted accepted)
+    /// <summary>After the drain: no connection may start any more.</summary>
+    private void Drop(ConnectionAccepted accepted)
     {
-        _rejected++;
-        ServerMetrics.ConnectionRejected();
-        accepted.Port.Reject(_busy);
-    }
-
-    private void Start(Props props)
-    {
-        _groups.Start(Context, props);
-        _open++;
-        _accepted++;
-        if (_open > _peakOpen)
-            _peakOpen = _open;
+        accepted.Port.Abort();
+        if (accepted.Admitted)
+            _gate.Left();
     }
 
     /// <summary>Once bound, the port actually bound: a re-bind after port 0 must come back on the same port.</summary>
@@ -294,7 +292,7 @@ public sealed class GreetingServerActor : UntypedActor, IWithTimers
 
     private void Bind() =>
         Context.ActorOf(
-            _transport.Listener(Self, ListenAddress, _settings.Backlog, _settings.ReadBytes, _settings.ReusePort),
+            _transport.Listener(Self, ListenAddress, _settings.Backlog, _settings.ReadBytes, _settings.ReusePort, _gate),
             $"listener-{++_listenerGeneration}");
 
     private void OnBindFailed(Tcp.CommandFailed failed)

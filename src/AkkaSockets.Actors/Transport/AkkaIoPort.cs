@@ -35,7 +35,12 @@ public sealed class AkkaIoPort : IConnectionPort
 
     public void ResumeReading() => _connection.Tell(Tcp.ResumeReading.Instance, _handler);
 
-    public void Close() => _connection.Tell(Tcp.Close.Instance, _handler);
+    // The connection actor closes later, on its own turn.
+    public bool Close()
+    {
+        _connection.Tell(Tcp.Close.Instance, _handler);
+        return false;
+    }
 
     public void Abort() => _connection.Tell(Tcp.Abort.Instance, _handler);
 

@@ -18,8 +18,9 @@ internal sealed class AkkaIoTransport : ITransport
 
     public bool ConnectionsOutliveListener => false;
 
-    // Akka.IO reads up to its own maximum-frame-size.
-    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false) =>
+    // Akka.IO reads up to its own maximum-frame-size. Its connection actor cannot write before it
+    // is registered, so the accept policy is left to the handler.
+    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false, IAcceptPolicy? policy = null) =>
         AkkaIoListenerActor.Props(handler, address, backlog, reusePort);
 
     public IPendingConnect Connect(ActorSystem system, EndPoint remote, IActorRef owner, int readBytes)

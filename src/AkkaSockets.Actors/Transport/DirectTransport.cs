@@ -17,8 +17,8 @@ internal sealed class DirectTransport : ITransport
 
     public bool ConnectionsOutliveListener => true;
 
-    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false) =>
-        SocketListenerActor.Props(Transports.Bind(handler, address, backlog, reusePort), readBytes);
+    public Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false, IAcceptPolicy? policy = null) =>
+        SocketListenerActor.Props(Transports.Bind(handler, address, backlog, reusePort), readBytes, policy);
 
     public IPendingConnect Connect(ActorSystem system, EndPoint remote, IActorRef owner, int readBytes) =>
         SocketConnect.Start(remote, owner, readBytes);

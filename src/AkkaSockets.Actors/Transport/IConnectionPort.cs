@@ -21,8 +21,12 @@ public interface IConnectionPort
     /// <summary>Pull mode: allows one more <see cref="Tcp.Received"/>.</summary>
     void ResumeReading();
 
-    /// <summary>Graceful close: FIN after the queued writes, then <see cref="Tcp.Closed"/>.</summary>
-    void Close();
+    /// <summary>
+    /// Graceful close: FIN after the queued writes, then <see cref="Tcp.Closed"/>. True when the
+    /// FIN went out during this call (nothing was queued) and the event is already on its way, so
+    /// the caller need not guard the close with a timer.
+    /// </summary>
+    bool Close();
 
     /// <summary>Reset at once; no event follows.</summary>
     void Abort();

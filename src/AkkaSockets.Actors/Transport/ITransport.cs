@@ -27,8 +27,10 @@ public interface ITransport
     /// <paramref name="readBytes"/> per read. The handler should watch it: it stops if its socket dies.
     /// With <paramref name="reusePort"/> the socket is bound with SO_REUSEPORT, so several
     /// processes may listen on one port and the kernel spreads connections among them.
+    /// With <paramref name="policy"/>, a listener that can write on a fresh socket admits or refuses
+    /// each client itself (<see cref="IAcceptPolicy"/>); one that cannot ignores it.
     /// </summary>
-    Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false);
+    Props Listener(IActorRef handler, IPEndPoint address, int backlog, int readBytes, bool reusePort = false, IAcceptPolicy? policy = null);
 
     /// <summary>
     /// Starts connecting to <paramref name="remote"/> for <paramref name="owner"/>. The owner
@@ -59,5 +61,9 @@ public readonly record struct ConnectOutcome(IConnectionPort? Port, EndPoint? Re
     public static ConnectOutcome Failed(Exception? cause) => new(null, null, cause);
 }
 
-/// <summary>A listener accepted a client; the receiver owns the port (reject or register it).</summary>
-public sealed record ConnectionAccepted(IConnectionPort Port, EndPoint Remote);
+/// <summary>
+/// A listener accepted a client; the receiver owns the port (reject or register it). With
+/// <paramref name="Admitted"/> the listener's <see cref="IAcceptPolicy"/> has already admitted it
+/// and written its welcome: register it, never reject it.
+/// </summary>
+public sealed record ConnectionAccepted(IConnectionPort Port, EndPoint Remote, bool Admitted = false);

@@ -13,6 +13,13 @@ namespace AkkaSockets.Actors.Transport;
 /// <see cref="ConnectionAccepted"/> carrying a <see cref="SocketPort"/> (pull mode) instead of
 /// putting an actor in front of it. Unlike Akka.IO's, the accepted connections do not depend on
 /// it: unbinding leaves them open.
+/// <para>
+/// With an <see cref="IAcceptPolicy"/> it admits or refuses each client as it accepts it and
+/// writes the first line itself (one non-blocking send on a fresh socket), so a burst of
+/// clients is greeted at the pace of the accept loop, not of the actor starts behind it. It stays
+/// on the shared pool: on a thread of its own (Akka's <c>akka.io.pinned-dispatcher</c>) it was
+/// slower, one more thread for the scheduler to share two cores with (docs/performance.md).
+/// </para>
 /// </summary>
 #pragma warning disable CA1001 // An actor's resources end in PostStop, which disposes them; nothing calls Dispose on an actor.
 public sealed class SocketListenerActor : UntypedActor, IWithTimers
@@ -29,24 +36,27 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
     private readonly Tcp.Bind _bind;
     private readonly int _readBytes;
     private readonly IActorRef _handler;
+    private readonly IAcceptPolicy? _policy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SocketAsyncEventArgs _accept = new(unsafeSuppressExecutionContextFlow: true);
     private Socket? _socket;
     private long _retries;
 
-    public SocketListenerActor(Tcp.Bind bind, int readBytes)
+    public SocketListenerActor(Tcp.Bind bind, int readBytes, IAcceptPolicy? policy = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(readBytes, 1);
         _bind = bind;
         _readBytes = readBytes;
         _handler = bind.Handler;
+        _policy = policy;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="readBytes">The most one read of an accepted connection's port carries.</param>
-    public static Props Props(Tcp.Bind bind, int readBytes) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(bind, readBytes));
+    /// <param name="policy">Admits or refuses each client at the accept; null hands every client over unadmitted.</param>
+    public static Props Props(Tcp.Bind bind, int readBytes, IAcceptPolicy? policy = null) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(bind, readBytes, policy));
 
     protected override void PreStart()
     {
@@ -136,21 +146,37 @@ public sealed class SocketListenerActor : UntypedActor, IWithTimers
 
     private void Hand(Socket socket)
     {
-        SocketPort port;
+        var port = new SocketPort(socket, _readBytes, pullMode: true);
+        if (_policy is not null)
+        {
+            if (!_policy.TryAdmit())
+            {
+                port.Reject(_policy.Busy);
+                return;
+            }
+
+            if (!port.TrySendNow(_policy.Welcome))
+            {
+                // Reset before we got to it.
+                port.Abort();
+                _policy.Lost();
+                return;
+            }
+        }
+
         EndPoint remote;
         try
         {
             remote = socket.RemoteEndPoint!;
-            port = new SocketPort(socket, _readBytes, pullMode: true);
         }
         catch (SocketException)
         {
-            // Reset before we got to it.
-            socket.Dispose();
+            port.Abort();
+            _policy?.Lost();
             return;
         }
 
-        _handler.Tell(new ConnectionAccepted(port, remote));
+        _handler.Tell(new ConnectionAccepted(port, remote, Admitted: _policy is not null));
     }
 
     private void CloseSocket()

@@ -23,9 +23,11 @@ public sealed class SocketPort : IConnectionPort, IDisposable
     private readonly Socket _socket;
     private readonly int _readSize;
     private readonly bool _pullMode;
-    private readonly SocketAsyncEventArgs _readArgs;
     private readonly Lock _gate = new();
 
+    // Made at the first read, on the handler's thread: an accept loop builds ports one after
+    // another, and a refused client never reads.
+    private SocketAsyncEventArgs? _readArgs;
     private SocketAsyncEventArgs? _writeArgs;
     private Queue<PendingWrite>? _queued;
     private PendingWrite _current;
@@ -49,9 +51,43 @@ public sealed class SocketPort : IConnectionPort, IDisposable
         // Reads and writes after a completion must never block a pool thread.
         _socket.Blocking = false;
         _socket.NoDelay = true;
-        _readArgs = new SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true) { UserToken = this };
-        _readArgs.SetBuffer(Memory<byte>.Empty);
-        _readArgs.Completed += static (_, e) => ((SocketPort)e.UserToken!).OnReadable();
+    }
+
+    private SocketAsyncEventArgs ReadArgs()
+    {
+        if (_readArgs is { } args)
+            return args;
+        args = new SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true) { UserToken = this };
+        args.SetBuffer(Memory<byte>.Empty);
+        args.Completed += static (_, e) => ((SocketPort)e.UserToken!).OnReadable();
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                args.Dispose();
+                throw new ObjectDisposedException(nameof(SocketPort));
+            }
+
+            _readArgs = args;
+        }
+
+        return args;
+    }
+
+    /// <summary>
+    /// Before <see cref="Register"/>: one non-blocking send of a short line on a fresh socket (it
+    /// fits any send buffer), for a listener that writes the first line itself. True when all of it went.
+    /// </summary>
+    internal bool TrySendNow(byte[] bytes)
+    {
+        try
+        {
+            return _socket.Send(bytes, SocketFlags.None, out var error) == bytes.Length && error == SocketError.Success;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     public void Register(IActorRef handler, bool keepOpenOnPeerClosed)
@@ -69,7 +105,7 @@ public sealed class SocketPort : IConnectionPort, IDisposable
             return;
         try
         {
-            if (!_socket.ReceiveAsync(_readArgs))
+            if (!_socket.ReceiveAsync(ReadArgs()))
                 OnReadable();
         }
         catch (ObjectDisposedException)
@@ -81,11 +117,12 @@ public sealed class SocketPort : IConnectionPort, IDisposable
     /// <summary>The zero-byte receive completed: data, end of stream or an error is waiting.</summary>
     private void OnReadable()
     {
+        var readArgs = _readArgs!;
         while (!_closed)
         {
-            if (_readArgs.SocketError != SocketError.Success)
+            if (readArgs.SocketError != SocketError.Success)
             {
-                Fail(_readArgs.SocketError);
+                Fail(readArgs.SocketError);
                 return;
             }
 
@@ -135,7 +172,7 @@ public sealed class SocketPort : IConnectionPort, IDisposable
 
             try
             {
-                if (_socket.ReceiveAsync(_readArgs))
+                if (_socket.ReceiveAsync(readArgs))
                     return;
             }
             catch (ObjectDisposedException)
@@ -276,28 +313,32 @@ public sealed class SocketPort : IConnectionPort, IDisposable
         SendCurrent(args.Offset + args.BytesTransferred);
     }
 
-    public void Close() => RequestClose(Tcp.Closed.Instance);
+    public bool Close() => RequestClose(Tcp.Closed.Instance);
 
-    /// <summary>FIN once the queued writes are out (now, if none are), then <paramref name="closedEvent"/>.</summary>
-    private void RequestClose(Tcp.ConnectionClosed closedEvent)
+    /// <summary>
+    /// FIN once the queued writes are out (now, if none are), then <paramref name="closedEvent"/>;
+    /// true when that happened during this call.
+    /// </summary>
+    private bool RequestClose(Tcp.ConnectionClosed closedEvent)
     {
         lock (_gate)
         {
             if (_closed || _closeRequested)
-                return;
+                return false;
             _closeRequested = true;
             _closedEvent = closedEvent;
             if (_sending)
-                return;
+                return false;
         }
 
-        CloseNow();
+        return CloseNow();
     }
 
-    private void CloseNow()
+    /// <summary>True when this call closed the socket and told the handler.</summary>
+    private bool CloseNow()
     {
         if (!MarkClosed())
-            return;
+            return false;
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -308,11 +349,12 @@ public sealed class SocketPort : IConnectionPort, IDisposable
         }
         catch (ObjectDisposedException)
         {
-            return;
+            return false;
         }
 
         Release(reset: false);
         _handler.Tell(_closedEvent);
+        return true;
     }
 
     public void Abort()
@@ -361,7 +403,10 @@ public sealed class SocketPort : IConnectionPort, IDisposable
         }
 
         _socket.Dispose();
-        _readArgs.Dispose();
+        SocketAsyncEventArgs? readArgs;
+        lock (_gate)
+            readArgs = _readArgs;
+        readArgs?.Dispose();
         _writeArgs?.Dispose();
     }
 

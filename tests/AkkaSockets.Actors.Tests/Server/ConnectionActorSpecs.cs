@@ -5,6 +5,7 @@ using Akka.IO;
 using Akka.TestKit;
 using AkkaSockets.Protocol.Framing;
 using AkkaSockets.Actors.Server;
+using AkkaSockets.Actors.Transport;
 using Xunit.Abstractions;
 
 namespace AkkaSockets.Actors.Tests.Server;
@@ -55,6 +56,19 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.True(greeting.WantsAck);
         await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
         await _events.ExpectMsgAsync(new ClientAccepted(Remote));
+    }
+
+    [Fact]
+    public async Task A_connection_the_listener_already_welcomed_registers_and_reads_without_a_second_greeting()
+    {
+        var actor = Sys.ActorOf(ConnectionActor.Props(new AkkaIoPort(_connection.Ref), Remote, Settings(), welcomed: true));
+
+        Assert.Equal(actor, (await _connection.ExpectMsgAsync<Tcp.Register>()).Handler);
+        await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
+        await _events.ExpectMsgAsync(new ClientAccepted(Remote));
+        await ReceiveAsync(actor, "Michael");
+        Scheduler.Advance(Delay);
+        await ExpectWriteAsync("Hello, Michael!");
     }
 
     [Fact]
@@ -114,7 +128,9 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
         Scheduler.Advance(Delay);
         var first = await ExpectWriteAsync("Hello, Michael!", ack: false);
 
-        // A peer that does not read leaves the write unacknowledged: nothing more is sent.
+        // A peer that does not read leaves the write unacknowledged: nothing more is sent, even
+        // with a new read waiting to be answered.
+        await ReceiveAsync(actor, "Sarah");
         Scheduler.Advance(Delay * 10);
         await _connection.ExpectNoMsgAsync(Quiet);
 
@@ -181,21 +197,21 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_full_queue_stops_reading_until_a_reply_drains_it_and_the_held_message_is_still_answered()
     {
-        var actor = await StartAsync(Settings() with { MaxPendingMessages = 2 });
+        var actor = await StartAsync(Settings() with { Framing = FramingMode.Line, MaxPendingMessages = 2 });
 
-        await ReceiveAsync(actor, "Michael");
-        actor.Tell(Received("Tracy"), _connection.Ref);
+        // One read fills the queue: reading stops without having resumed once with a message held.
+        actor.Tell(Received("Michael\nTracy\n"), _connection.Ref);
         await SettleAsync(actor);
         await _connection.ExpectNoMsgAsync(Quiet);
 
         Scheduler.Advance(Delay);
-        await ExpectWriteAsync("Hello, Michael!");
+        await ExpectWriteAsync("Hello, Michael!\r\n");
         await _connection.ExpectMsgAsync<Tcp.ResumeReading>();
         await SettleAsync(actor);
 
-        // Nothing is discarded (SPEC §4): the message that filled the queue gets its reply.
+        // Nothing is discarded (SPEC §4): the message held at the bound gets its reply.
         Scheduler.Advance(Delay);
-        await ExpectWriteAsync("Hello, Tracy!");
+        await ExpectWriteAsync("Hello, Tracy!\r\n");
     }
 
     [Fact]

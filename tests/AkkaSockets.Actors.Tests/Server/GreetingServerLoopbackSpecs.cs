@@ -324,23 +324,110 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var (_, endPoint) = await StartServerAsync(Settings() with { ReplyDelay = TimeSpan.Zero, Framing = FramingMode.Line, MaxPendingMessages = 4 });
         using var client = await LoopbackClient.ConnectAsync(endPoint, receiveBuffer: 16 * 1024);
-        client.Socket.SendBufferSize = 64 * 1024;
         await client.ExpectAsync("Welcome!\r\n");
-        var budget = KernelBufferBudgetLines();
 
-        // Not reading a byte, the client sends lines until the kernel takes no more for a while.
-        var (sent, remainder) = SendUntilStalled(client.Socket, budget);
+        var (lines, finishing) = SendUntilTheServerStopsReading(client, BackpressureLine, BackpressureLineBytes);
 
-        Assert.True(
-            sent < budget,
-            $"all {budget} lines ({(long)budget * BackpressureLine / (1024 * 1024)} MiB) went in while the client read nothing: the server is buffering replies instead of waiting for its writes");
         // Reading again, every message sent is answered, in order.
-        var finishing = client.SendAsync(remainder);
-        var lines = sent + (remainder.Length > 0 ? 1 : 0);
         for (var i = 0; i < lines; i++)
             await client.ExpectAsync(BackpressureReply(i));
         await finishing;
     }
+
+    [Fact]
+    public async Task In_chunk_mode_where_each_read_is_one_message_only_the_wait_for_each_write_stops_the_server_reading_and_none_is_lost()
+    {
+        // A read of at most max-frame-bytes is one message, so every read adds one message and
+        // every reply takes one off: the queue never reaches its bound unless the connection waits
+        // for each write to be taken by the kernel before it writes the next.
+        var settings = Settings() with
+        {
+            ReplyDelay = TimeSpan.Zero,
+            MaxFrameBytes = ChunkMessage,
+            ReadBytes = ChunkMessage,
+            MaxPendingMessages = 4,
+        };
+        var (_, endPoint) = await StartServerAsync(settings);
+        using var client = await LoopbackClient.ConnectAsync(endPoint, receiveBuffer: 16 * 1024);
+        await client.ExpectAsync("Welcome!");
+
+        var (messages, finishing) = SendUntilTheServerStopsReading(client, ChunkMessage, ChunkMessageBytes);
+
+        // However the server's reads cut the stream, the replies carry it all, in order.
+        var expected = Enumerable.Range(0, messages).SelectMany(ChunkMessageBytes).ToArray();
+        var answered = await ReadChunkRepliesAsync(client, expected.Length);
+        await finishing;
+        Assert.True(
+            expected.AsSpan().SequenceEqual(answered),
+            $"the replies carried {answered.Length} bytes that differ from the {expected.Length} sent from byte {expected.AsSpan().CommonPrefixLength(answered)} on");
+        await client.SendAsync("exit");
+        await client.ExpectClosedAsync();
+    }
+
+    /// <summary>
+    /// Not reading a byte, the client sends messages until the kernel takes no more for a while,
+    /// which must come before more than the kernel's buffers can hold went in. Returns how many
+    /// messages are sent once the rest of one cut short is sent too (that send still running).
+    /// </summary>
+    private static (int Messages, Task Finishing) SendUntilTheServerStopsReading(LoopbackClient client, int messageBytes, Func<int, byte[]> message)
+    {
+        client.Socket.SendBufferSize = 64 * 1024;
+        var budget = KernelBufferBudget(messageBytes);
+
+        var (sent, remainder) = SendUntilStalled(client.Socket, budget, message);
+
+        Assert.True(
+            sent < budget,
+            $"all {budget} messages ({(long)budget * messageBytes / (1024 * 1024)} MiB) went in while the client read nothing: the server is buffering replies instead of waiting for each write to be taken");
+        return (sent + (remainder.Length > 0 ? 1 : 0), client.SendAsync(remainder));
+    }
+
+    /// <summary>Reads <c>Hello, PIECE!</c> replies until the pieces add up to <paramref name="length"/> bytes; returns the pieces joined.</summary>
+    private static async Task<byte[]> ReadChunkRepliesAsync(LoopbackClient client, int length)
+    {
+        const string Prefix = "Hello, ";
+        var pieces = new List<byte>(length);
+        var matched = 0; // of the prefix; Prefix.Length once inside a piece
+        while (pieces.Count < length)
+        {
+            string text;
+            try
+            {
+                text = await client.ReadSomeAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"timed out after {pieces.Count} of {length} bytes came back");
+                throw;
+            }
+
+            Assert.True(text.Length > 0, $"the server closed after {pieces.Count} of {length} bytes came back");
+            foreach (var c in text)
+            {
+                if (matched < Prefix.Length)
+                {
+                    Assert.True(c == Prefix[matched], $"a reply did not start with '{Prefix}' after {pieces.Count} bytes came back");
+                    matched++;
+                }
+                else if (c == '!')
+                {
+                    matched = 0;
+                }
+                else
+                {
+                    pieces.Add((byte)c);
+                }
+            }
+        }
+
+        return [.. pieces];
+    }
+
+    private const int ChunkMessage = 1024;
+
+    // Digits and x only: never '!', never "exit".
+    private static byte[] ChunkMessageBytes(int i) =>
+        System.Text.Encoding.ASCII.GetBytes($"{i:D9}".PadRight(ChunkMessage, 'x'));
 
     private const int BackpressureLine = 1000;
 
@@ -350,21 +437,22 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
     private static string BackpressureReply(int i) => $"Hello, {$"{i:D9}".PadRight(BackpressureLine - 1, 'x')}!\r\n";
 
     /// <summary>
-    /// More lines than the kernel can hold between a client that does not read and a server that
-    /// stopped reading: twice the send and receive buffer ceilings of this host.
+    /// More messages of <paramref name="messageBytes"/> than the kernel can hold between a client
+    /// that does not read and a server that stopped reading: twice the send and receive buffer
+    /// ceilings of this host.
     /// </summary>
-    private static int KernelBufferBudgetLines()
+    private static int KernelBufferBudget(int messageBytes)
     {
         static long Ceiling(string file, long fallback) =>
             File.Exists(file) && long.TryParse(File.ReadAllText(file).Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).LastOrDefault(), out var max)
                 ? max
                 : fallback;
         var bytes = 2 * (Ceiling("/proc/sys/net/ipv4/tcp_rmem", 32L << 20) + Ceiling("/proc/sys/net/ipv4/tcp_wmem", 32L << 20)) + (1 << 20);
-        return (int)Math.Min(bytes / BackpressureLine, 200_000);
+        return (int)Math.Min(bytes / messageBytes, 200_000);
     }
 
-    /// <summary>Sends lines without blocking until the socket has had no room for a while; returns the whole lines sent and the unsent rest of a line cut short.</summary>
-    private static (int Sent, byte[] Remainder) SendUntilStalled(Socket socket, int budget)
+    /// <summary>Sends messages without blocking until the socket has had no room for a while; returns the whole messages sent and the unsent rest of one cut short.</summary>
+    private static (int Sent, byte[] Remainder) SendUntilStalled(Socket socket, int budget, Func<int, byte[]> message)
     {
         var stall = TimeSpan.FromMilliseconds(500);
         socket.Blocking = false;
@@ -372,7 +460,7 @@ public abstract class GreetingServerLoopbackSpecs : Akka.TestKit.Xunit2.TestKit
         {
             for (var i = 0; i < budget; i++)
             {
-                var line = BackpressureLineBytes(i);
+                var line = message(i);
                 var offset = 0;
                 while (offset < line.Length)
                 {

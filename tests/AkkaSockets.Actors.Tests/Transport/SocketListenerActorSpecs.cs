@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit;
+using AkkaSockets.Actors.Tests.Support;
 using AkkaSockets.Actors.Transport;
 using Xunit.Abstractions;
 
@@ -129,15 +130,74 @@ public sealed class SocketListenerActorSpecs : Akka.TestKit.Xunit2.TestKit
         await handler.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
-    private async Task<(IActorRef Listener, IPEndPoint Bound)> BindAsync(TestProbe handler, IPEndPoint endPoint)
+    [Fact]
+    public async Task With_an_accept_policy_an_admitted_client_is_welcomed_before_anyone_takes_it_over()
     {
-        var listener = Sys.ActorOf(SocketListenerActor.Props(new Tcp.Bind(handler.Ref, endPoint), ReadBytes));
+        var handler = CreateTestProbe();
+        var policy = new AdmitFirst(1);
+        var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0), policy);
+
+        await using var client = await LoopbackClient.ConnectAsync(bound);
+
+        // Nobody has registered the port yet: the listener wrote this itself.
+        await client.ExpectAsync("Welcome!");
+        var accepted = await handler.ExpectMsgAsync<ConnectionAccepted>(Patience);
+        using var port = Assert.IsType<SocketPort>(accepted.Port);
+        Assert.True(accepted.Admitted);
+        Assert.Equal(client.LocalEndPoint, accepted.Remote);
+        Assert.Equal(1, policy.Admitted);
+    }
+
+    [Fact]
+    public async Task With_an_accept_policy_a_refused_client_gets_the_busy_line_and_the_close_and_the_handler_never_hears_of_it()
+    {
+        var handler = CreateTestProbe();
+        var policy = new AdmitFirst(0);
+        var (_, bound) = await BindAsync(handler, new IPEndPoint(IPAddress.Loopback, 0), policy);
+
+        await using var client = await LoopbackClient.ConnectAsync(bound);
+
+        await client.ExpectAsync("Server busy");
+        await client.ExpectClosedAsync();
+        Assert.Equal(1, policy.Refused);
+        await handler.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    private async Task<(IActorRef Listener, IPEndPoint Bound)> BindAsync(TestProbe handler, IPEndPoint endPoint, IAcceptPolicy? policy = null)
+    {
+        var listener = Sys.ActorOf(SocketListenerActor.Props(new Tcp.Bind(handler.Ref, endPoint), ReadBytes, policy));
         var bound = await handler.ExpectMsgAsync<Tcp.Bound>(Patience);
         return (listener, Assert.IsType<IPEndPoint>(bound.LocalAddress));
     }
 
     private static async Task<SocketPort> AcceptedAsync(TestProbe handler) =>
         Assert.IsType<SocketPort>((await handler.ExpectMsgAsync<ConnectionAccepted>(Patience)).Port);
+
+    /// <summary>Admits the first <paramref name="admit"/> clients, then refuses; counts both.</summary>
+    private sealed class AdmitFirst(int admit) : IAcceptPolicy
+    {
+        private int _admitted;
+        private int _refused;
+
+        public byte[] Welcome => "Welcome!"u8.ToArray();
+
+        public byte[] Busy => "Server busy"u8.ToArray();
+
+        public int Admitted => Volatile.Read(ref _admitted);
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public bool TryAdmit()
+        {
+            if (Interlocked.Increment(ref _admitted) <= admit)
+                return true;
+            Interlocked.Decrement(ref _admitted);
+            Interlocked.Increment(ref _refused);
+            return false;
+        }
+
+        public void Lost() => Interlocked.Decrement(ref _admitted);
+    }
 
     /// <summary>A plain client connected to <paramref name="endPoint"/>, bounded in time.</summary>
     internal static async Task<Socket> ConnectAsync(IPEndPoint endPoint)

@@ -129,11 +129,31 @@ internal sealed partial class CliProcess : IDisposable
             Assert.Equal("Waiting for connection...", lines[1]);
             return (server, int.Parse(listening.Groups[2].Value, CultureInfo.InvariantCulture));
         }
-        catch
+        catch (Exception e)
         {
+            // What the child said on stderr, and how it ended, is usually why it never listened.
+            var end = await server.DescribeEndAsync(TimeSpan.FromSeconds(5));
             server.Dispose();
-            throw;
+            throw new Xunit.Sdk.XunitException(
+                $"{program} {string.Join(' ', args)} did not start listening: {e.Message}\n{end}");
         }
+    }
+
+    /// <summary>How the process ended (waiting up to <paramref name="grace"/> for it), and all it wrote to stderr.</summary>
+    private async Task<string> DescribeEndAsync(TimeSpan grace)
+    {
+        using var cts = new CancellationTokenSource(grace);
+        try
+        {
+            // Also waits for the end of both output streams, so stderr is complete.
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return $"still running after {grace.TotalSeconds} s; stderr so far:\n{Stderr}";
+        }
+
+        return $"exit code {_process.ExitCode}; stderr:\n{Stderr}";
     }
 
     /// <summary>Ctrl+C: the same signal a terminal sends.</summary>

@@ -10,11 +10,12 @@
 # only; every step is bounded by a timeout.
 #   SIZES_MIB="1024 4096" RUNS=3 SMALL_RUNS=7 bench/fetch-bench.sh
 # Bodies over 1 GiB (which only show that peak RSS does not grow) may be cut down with
-# BIG_RUNS and BIG_SCHEMES.
+# BIG_RUNS and BIG_SCHEMES. SIZES_MIB="" skips the large bodies, SMALL_RUNS=0 the small fetch, so
+# the bench can be run in parts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZES_MIB=${SIZES_MIB:-"1024 4096"}
+SIZES_MIB=${SIZES_MIB-"1024 4096"}
 SCHEMES=${SCHEMES:-"http https"}
 GCS=${GCS:-"server wks"}
 RUNS=${RUNS:-3}
@@ -69,6 +70,7 @@ measure() {
 }
 
 echo "uptime at start: $(uptime)"
+if [ -n "$SIZES_MIB" ]; then
 echo
 echo "| scheme | body | GC | akkasockets MiB/s | curl MiB/s | akkasockets / curl | akkasockets peak RSS | curl peak RSS |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -105,7 +107,9 @@ for scheme in $SCHEMES; do
   done
 done
 done
+fi
 
+if [ "$SMALL_RUNS" -gt 0 ]; then
 echo
 echo "Small fetch (empty body over http://), median of $SMALL_RUNS, interleaved:"
 echo
@@ -137,5 +141,6 @@ for name in $names; do
   rss=$(cut -d' ' -f2 "$work/small_$name" | median)
   awk -v l="$label" -v w="$wall" -v r="$rss" 'BEGIN { printf "| %s | %.2f s | %.0f MiB |\n", l, w, r / 1024 }'
 done
+fi
 echo
 echo "uptime at end: $(uptime)"

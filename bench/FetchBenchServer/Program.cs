@@ -69,7 +69,9 @@ static (X509Certificate2 Authority, X509Certificate2 Leaf) MakeCertificates()
     caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
     caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
     caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-    var authority = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+    // One clock reading for both: a leaf may not outlive its CA, not even by the second it took to make the keys.
+    var now = DateTimeOffset.UtcNow;
+    var authority = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(7));
 
     using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     var leafRequest = new CertificateRequest("CN=127.0.0.1", leafKey, HashAlgorithmName.SHA256);
@@ -80,7 +82,7 @@ static (X509Certificate2 Authority, X509Certificate2 Leaf) MakeCertificates()
     leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
     leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
     leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-    using var issued = leafRequest.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(8));
+    using var issued = leafRequest.Create(authority, now.AddHours(-1), now.AddDays(6), RandomNumberGenerator.GetBytes(8));
     using var withKey = issued.CopyWithPrivateKey(leafKey);
     var leaf = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     return (authority, leaf);

@@ -17,22 +17,89 @@ public static class ConnectionSource
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentOutOfRangeException.ThrowIfLessThan(readBytes, 1);
-        return Source.UnfoldResourceAsync<ByteString, Stream>(
-            () => Task.FromResult(connection),
-            stream => ReadAsync(stream, readBytes),
-            async stream =>
+        return Source.UnfoldResourceAsync<ByteString, ConnectionReader>(
+            () => Task.FromResult(new ConnectionReader(connection, readBytes)),
+            reader => reader.ReadAsync(),
+            async reader =>
             {
-                await stream.DisposeAsync().ConfigureAwait(false);
+                await reader.DisposeAsync().ConfigureAwait(false);
                 return Done.Instance;
             });
     }
+}
 
-    private static async Task<Option<ByteString>> ReadAsync(Stream stream, int readBytes)
+/// <summary>
+/// Reads a connection into large arrays, one after the other, and hands out each read as a slice
+/// of one (never a copy, never reused: a slice stays valid however long the sink holds it). An
+/// element is one read plus the reads that complete at once after it (what the connection had
+/// already received, such as several TLS records), up to <c>readBytes</c>; a read that has to wait
+/// is kept for the next element, so nothing received is held back. Large elements keep the body
+/// out of the young generation: the arrays, and the sink's copy of an element of 85,000 bytes or
+/// more, are large objects.
+/// </summary>
+internal sealed class ConnectionReader : IAsyncDisposable
+{
+    // Arrays of this many reads; a new one when less than a quarter of a read is left in the current one.
+    private const int ReadsPerArray = 4;
+
+    private readonly Stream _stream;
+    private readonly int _readBytes;
+    private byte[] _array = [];
+    private int _used;
+    private ValueTask<int>? _pending;
+
+    public ConnectionReader(Stream stream, int readBytes)
     {
-        // A fresh array per read: the ByteString wraps it without a copy and it is never reused,
-        // because the file sink may still hold the previous one.
-        var buffer = new byte[readBytes];
-        var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
-        return read == 0 ? Option<ByteString>.None : ByteString.FromBytes(buffer, 0, read);
+        _stream = stream;
+        _readBytes = readBytes;
     }
+
+    public async Task<Option<ByteString>> ReadAsync()
+    {
+        int read;
+        if (_pending is { } pending)
+        {
+            _pending = null;
+            read = await pending.ConfigureAwait(false);
+        }
+        else
+        {
+            if (_array.Length - _used < Math.Max(_readBytes / 4, 1))
+            {
+                _array = new byte[_readBytes * ReadsPerArray];
+                _used = 0;
+            }
+
+            read = await _stream.ReadAsync(Room(_used)).ConfigureAwait(false);
+        }
+
+        if (read == 0)
+            return Option<ByteString>.None;
+
+        var start = _used;
+        var end = start + read;
+        var limit = Math.Min(_array.Length, start + _readBytes);
+        while (end < limit)
+        {
+            var next = _stream.ReadAsync(_array.AsMemory(end, limit - end));
+            if (!next.IsCompleted)
+            {
+                // Not there yet: it lands right after this element and starts the next one.
+                _pending = next;
+                break;
+            }
+
+            var more = next.GetAwaiter().GetResult();
+            if (more == 0)
+                break;
+            end += more;
+        }
+
+        _used = end;
+        return ByteString.FromBytes(_array, start, end - start);
+    }
+
+    public ValueTask DisposeAsync() => _stream.DisposeAsync();
+
+    private Memory<byte> Room(int from) => _array.AsMemory(from, Math.Min(_array.Length - from, _readBytes));
 }

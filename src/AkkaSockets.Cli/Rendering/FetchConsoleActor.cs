@@ -141,7 +141,7 @@ public sealed class FetchConsoleActor : UntypedActor
         _view.Report(progressed.BytesSaved);
     }
 
-    private static string Summary(PageSaved saved, TimeSpan took)
+    internal static string Summary(PageSaved saved, TimeSpan took)
     {
         var seconds = Math.Max(took.TotalSeconds, 0.001);
         return string.Create(

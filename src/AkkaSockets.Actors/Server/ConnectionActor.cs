@@ -15,15 +15,11 @@ namespace AkkaSockets.Actors.Server;
 /// queue, answers them one at a time after the reply delay (a timer, never a sleep), and keeps
 /// one acknowledged write in flight, so a peer that stops reading stops the connection reading.
 /// </summary>
-public sealed class ConnectionActor : UntypedActor, IWithTimers
+public sealed class ConnectionActor : UntypedActor
 {
     // Transports only read the bytes they send, so every connection can share one greeting array.
     private static readonly byte[] ChunkGreeting = GreetingProtocol.Greeting(FramingMode.Chunk);
     private static readonly byte[] LineGreeting = GreetingProtocol.Greeting(FramingMode.Line);
-
-    private static readonly object ReplyTimerKey = new();
-    private static readonly object IdleTimerKey = new();
-    private static readonly object CloseTimerKey = new();
 
     /// <summary>A graceful close that cannot flush (the peer is not reading) is cut after this.</summary>
     internal static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(10);
@@ -47,6 +43,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private long _openedAt;
     private CloseReason _reason = CloseReason.Error;
 
+    // Every delay is a message scheduled to Self under this epoch; see Schedule.
+    private TimerEpoch _timers = new();
+
     public ConnectionActor(IConnectionPort port, EndPoint remote, ServerSettings settings, IFrameDecoder decoder, bool welcomed = false)
     {
         _port = port;
@@ -56,8 +55,6 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (welcomed)
             _status = Status.Welcomed;
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="welcomed">The listener has already written the welcome (<see cref="ConnectionAccepted.Admitted"/>).</param>
     public static Props Props(IConnectionPort port, EndPoint remote, ServerSettings settings, bool welcomed = false) =>
@@ -80,7 +77,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _port.ResumeReading();
         MarkActivity();
         if (_settings.IdleTimeout is { } idle)
-            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, idle);
+            Schedule(idle, IdleCheck.Instance);
     }
 
     protected override void OnReceive(object message)
@@ -224,7 +221,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_settings.ReplyDelay <= TimeSpan.Zero)
             OnReplyDue();
         else
-            Timers.StartSingleTimer(ReplyTimerKey, ReplyDue.Instance, _settings.ReplyDelay);
+            Schedule(_settings.ReplyDelay, ReplyDue.Instance);
     }
 
     private void OnReplyDue()
@@ -260,7 +257,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (delaying || quiet < idle)
         {
             var remaining = delaying ? idle : idle - quiet;
-            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, remaining);
+            Schedule(remaining, IdleCheck.Instance);
             return;
         }
 
@@ -295,12 +292,35 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _reason = reason;
         ServerMetrics.MessagesDequeued(_pending.Count);
         _pending.Clear();
-        Timers.CancelAll();
+        // The idle check (a reply delay is never running here: a close starts from Idle or
+        // from the delay's own end).
+        _timers.Cancel();
         // Nothing left to send (the usual case on the direct transport): the FIN is out and the
         // Closed event on its way, so no linger timer, which would cost every session one more.
         if (!_port.Close())
-            Timers.StartSingleTimer(CloseTimerKey, CloseTimedOut.Instance, CloseLinger);
+        {
+            _timers = new TimerEpoch();
+            Schedule(CloseLinger, CloseTimedOut.Instance);
+        }
+
         _phase = Phase.Closing;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to Self after <paramref name="delay"/>: one scheduler
+    /// item, and no Akka <c>Timer</c>, <c>TimerMsg</c>, <c>Cancelable</c> and token source per
+    /// message as <c>IWithTimers</c> costs (docs/architecture.md, "Timers without IWithTimers").
+    /// No message ever needs cancelling on its own: a reply delay runs only while the phase is
+    /// <see cref="Phase.Delaying"/> and ends in its own message, the idle check re-reads the
+    /// deadline when it fires, and the linger is the last. Closing and stopping cancel the epoch,
+    /// so the scheduler drops what is left (it would otherwise hold this actor until due); one
+    /// that fires anyway is ignored while closing and kept out of the dead-letter log once stopped.
+    /// </summary>
+    private void Schedule(TimeSpan delay, object message)
+    {
+#pragma warning disable AK1004 // Deliberate: IWithTimers costs four objects per scheduled message (see above).
+        Context.System.Scheduler.ScheduleTellOnce(delay, Self, message, Self, _timers);
+#pragma warning restore AK1004
     }
 
     private void StopWith(CloseReason reason)
@@ -311,6 +331,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
+        _timers.Cancel();
         if (_phase != Phase.Closed)
             _port.Abort();
 
@@ -375,17 +396,17 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         NoMoreReads = PeerClosed | LineTooLong | Draining,
     }
 
-    private sealed class ReplyDue
+    private sealed class ReplyDue : IDeadLetterSuppression
     {
         public static readonly ReplyDue Instance = new();
     }
 
-    private sealed class IdleCheck
+    private sealed class IdleCheck : IDeadLetterSuppression
     {
         public static readonly IdleCheck Instance = new();
     }
 
-    private sealed class CloseTimedOut
+    private sealed class CloseTimedOut : IDeadLetterSuppression
     {
         public static readonly CloseTimedOut Instance = new();
     }

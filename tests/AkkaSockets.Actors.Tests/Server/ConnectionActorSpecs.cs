@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Akka.Actor;
+using Akka.Event;
 using Akka.IO;
 using Akka.TestKit;
 using AkkaSockets.Protocol.Framing;
@@ -358,6 +359,26 @@ public sealed class ConnectionActorSpecs : Akka.TestKit.Xunit2.TestKit
         await ExpectTerminatedAsync(actor);
         await _events.ExpectMsgAsync(new ClientClosed(Remote, CloseReason.Reset));
         Scheduler.Advance(Delay * 2);
+        await _connection.ExpectNoMsgAsync(Quiet);
+    }
+
+    [Fact]
+    public async Task Delays_still_pending_when_a_connection_stops_leave_nothing_in_the_dead_letter_log()
+    {
+        var deadLetters = CreateTestProbe("dead-letters");
+        Sys.EventStream.Subscribe(deadLetters.Ref, typeof(DeadLetter));
+        var actor = await StartAsync(Settings() with { IdleTimeout = TimeSpan.FromSeconds(5) });
+        Watch(actor);
+        await ReceiveAsync(actor, "Michael");
+
+        // Stopped inside its reply delay, with its idle check armed too.
+        actor.Tell(new Tcp.ErrorClosed("Connection reset by peer"), _connection.Ref);
+        await ExpectTerminatedAsync(actor);
+        // Here the test's guardian is the parent, so the actor's last report is one: expected.
+        await deadLetters.ExpectMsgAsync<DeadLetter>(d => d.Message is ConnectionStopped);
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+
+        await deadLetters.ExpectNoMsgAsync(Quiet);
         await _connection.ExpectNoMsgAsync(Quiet);
     }
 

@@ -6,6 +6,7 @@
 #     MODE      counters  allocated bytes, GC count and pause, CPU: totals over the load, per session
 #               perf      CPU samples (perf record, .NET frames named through the perf map)
 #               alloc     sampled allocations by type (dotnet-trace, AllocationTick every ~100 KB)
+#               gc        every collection: when (from the load's start), generation, pause, promoted
 #     SCENARIO  burst (all at once) | ramp (1000/s) | zero (no reply delay, 100 at a time)
 #
 # Uses the build in bench/results/publish/akkasockets (bench/run.sh makes it), or APP=dir.
@@ -59,7 +60,7 @@ case $MODE in
   counters)
     rm -f "$base.csv"
     "$TOOLS/dotnet-counters" collect -p "$SERVER" --refresh-interval 1 --format csv -o "$base.csv" --duration "00:00:00:$span" \
-      --counters "System.Runtime[dotnet.thread_pool.work_item.count,dotnet.monitor.lock_contentions,dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.gc.last_collection.heap.size,dotnet.process.memory.working_set]" \
+      --counters "System.Runtime[dotnet.thread_pool.work_item.count,dotnet.thread_pool.queue.length,dotnet.monitor.lock_contentions,dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.gc.last_collection.heap.size,dotnet.process.memory.working_set]" \
       >/dev/null 2>&1 &
     WATCH=$!; sleep 2 ;;
   perf)
@@ -69,9 +70,15 @@ case $MODE in
     "$TOOLS/dotnet-trace" collect -p "$SERVER" -o "$base.nettrace" --duration "00:00:00:$span" \
       --providers "Microsoft-Windows-DotNETRuntime:0x1:5" >/dev/null 2>&1 &
     WATCH=$!; sleep 3 ;;
+  gc)
+    "$TOOLS/dotnet-trace" collect -p "$SERVER" -o "$base.nettrace" --duration "00:00:00:$span" \
+      --providers "Microsoft-Windows-DotNETRuntime:0x1:4" >/dev/null 2>&1 &
+    WATCH=$!; sleep 3 ;;
+  *) echo "unknown mode $MODE" >&2; exit 2 ;;
 esac
 
 rss0=$(awk '/VmRSS/{print $2}' "/proc/$SERVER/status"); cpu0=$(cpu)
+load_start=$(date +%s.%N)
 timeout 400 bench/results/loadgen "$PORT" "$N" "$conns" "$ramp" 60 300 16 >"$base.load.json" 2>"$base.load.txt" || true
 sleep 1
 cpu1=$(cpu); hwm=$(awk '/VmHWM/{print $2}' "/proc/$SERVER/status")
@@ -109,9 +116,17 @@ if mode == 'counters':
         elif 'work_item' in name or 'lock_contentions' in name:
             print(f"{name}: {total:.0f} = {total / ok:.1f} per session")
     for name, values in sorted(gauges.items()):
-        print(f"{name}: max {max(values) / 1048576:.1f} MiB, last {values[-1] / 1048576:.1f} MiB")
+        if 'queue.length' in name:
+            # Work items waiting for a pool thread, sampled once a second: mailbox runs queueing.
+            print(f"{name}: max {max(values):.0f}, per second {' '.join(f'{v:.0f}' for v in values)}")
+        else:
+            print(f"{name}: max {max(values) / 1048576:.1f} MiB, last {values[-1] / 1048576:.1f} MiB")
 PY
-if [[ $MODE == alloc ]]; then
+if [[ $MODE == alloc || $MODE == gc ]]; then
   dotnet build bench/profile/AllocTicks -c Release -o bench/results/alloc-ticks -v q -nologo >/dev/null
+fi
+if [[ $MODE == alloc ]]; then
   dotnet bench/results/alloc-ticks/AllocTicks.dll "$base.nettrace" "$(python3 -c "import json; print(json.load(open('$base.load.json'))['ok'])")" 30
+elif [[ $MODE == gc ]]; then
+  dotnet bench/results/alloc-ticks/AllocTicks.dll --gc "$base.nettrace" "$load_start"
 fi

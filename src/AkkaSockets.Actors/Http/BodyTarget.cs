@@ -30,8 +30,19 @@ internal abstract class BodyTarget
         return FileKinds.IsSpecial(path) ? new InPlace(path) : new Replacing(path);
     }
 
-    /// <summary>The sink to run the body into; its result says how much was written, or why not.</summary>
-    public abstract Sink<ByteString, Task<IOResult>> Sink();
+    /// <summary>
+    /// The sink to run the body into; its result says how much was written, or why not. When the
+    /// body's bytes lie in the arrays of <paramref name="ring"/>, the sink hands each array back
+    /// once written.
+    /// </summary>
+    public Sink<ByteString, Task<IOResult>> Sink(ReadBufferRing? ring = null) => Akka.Streams.Dsl.Sink.FromGraph(new BodySink(Open, ring));
+
+    /// <summary>Opens what the body is written to; called by the sink as it starts.</summary>
+    protected abstract Stream Open();
+
+    // Unbuffered: every write is a whole element (up to read-bytes), straight to the kernel.
+    private static FileStream OpenFile(string path, FileMode mode) =>
+        new(path, mode, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
 
     /// <summary>After the sink succeeded: gives the body its final name.</summary>
     public virtual void Commit()
@@ -45,13 +56,13 @@ internal abstract class BodyTarget
 
     private sealed class ToStream(Func<Stream> open) : BodyTarget("-")
     {
-        public override Sink<ByteString, Task<IOResult>> Sink() => StreamConverters.FromOutputStream(open);
+        protected override Stream Open() => open();
     }
 
     private sealed class InPlace(string path) : BodyTarget(path)
     {
         // FileMode.Create follows a symlink and truncates its target; devices and FIFOs ignore it.
-        public override Sink<ByteString, Task<IOResult>> Sink() => FileIO.ToFile(new FileInfo(Path), FileMode.Create);
+        protected override Stream Open() => OpenFile(Path, FileMode.Create);
     }
 
     private sealed class Replacing : BodyTarget
@@ -68,7 +79,7 @@ internal abstract class BodyTarget
             _temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(_final)}.{Guid.NewGuid():N}.part");
         }
 
-        public override Sink<ByteString, Task<IOResult>> Sink() => FileIO.ToFile(new FileInfo(_temp), FileMode.CreateNew);
+        protected override Stream Open() => OpenFile(_temp, FileMode.CreateNew);
 
         public override void Commit()
         {

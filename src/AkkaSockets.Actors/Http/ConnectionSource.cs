@@ -11,14 +11,16 @@ namespace AkkaSockets.Actors.Http;
 /// A read is asked for only when downstream pulls, so a slow sink stops the reads and TCP pushes
 /// back on the server. Cancelling or finishing the stream disposes the connection.
 /// </summary>
-public static class ConnectionSource
+internal static class ConnectionSource
 {
-    public static Source<ByteString, NotUsed> From(Stream connection, int readBytes)
+    /// <param name="connection">The connection; disposed when the stream ends.</param>
+    /// <param name="ring">The arrays to read into (their size is the largest element).</param>
+    public static Source<ByteString, NotUsed> From(Stream connection, ReadBufferRing ring)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentOutOfRangeException.ThrowIfLessThan(readBytes, 1);
+        ArgumentNullException.ThrowIfNull(ring);
         return Source.UnfoldResourceAsync<ByteString, ConnectionReader>(
-            () => Task.FromResult(new ConnectionReader(connection, readBytes)),
+            () => Task.FromResult(new ConnectionReader(connection, ring)),
             reader => reader.ReadAsync(),
             async reader =>
             {
@@ -29,29 +31,24 @@ public static class ConnectionSource
 }
 
 /// <summary>
-/// Reads a connection into large arrays, one after the other, and hands out each read as a slice
-/// of one (never a copy, never reused: a slice stays valid however long the sink holds it). An
-/// element is one read plus the reads that complete at once after it (what the connection had
-/// already received, such as several TLS records), up to <c>readBytes</c>; a read that has to wait
-/// is kept for the next element, so nothing received is held back. Large elements keep the body
-/// out of the young generation: the arrays, and the sink's copy of an element of 85,000 bytes or
-/// more, are large objects.
+/// Reads a connection into the arrays of a <see cref="ReadBufferRing"/> and hands out each read as a
+/// slice of one (never a copy; the ring reuses an array only after the sink has written what was
+/// in it). An element is one read plus the reads that complete at once after it (what the
+/// connection had already received, such as several TLS records), up to the array's end; a read
+/// that has to wait is kept for the next element, so nothing received is held back.
 /// </summary>
 internal sealed class ConnectionReader : IAsyncDisposable
 {
-    // Arrays of this many reads; a new one when less than a quarter of a read is left in the current one.
-    private const int ReadsPerArray = 4;
-
     private readonly Stream _stream;
-    private readonly int _readBytes;
+    private readonly ReadBufferRing _ring;
     private byte[] _array = [];
     private int _used;
     private ValueTask<int>? _pending;
 
-    public ConnectionReader(Stream stream, int readBytes)
+    public ConnectionReader(Stream stream, ReadBufferRing ring)
     {
         _stream = stream;
-        _readBytes = readBytes;
+        _ring = ring;
     }
 
     public async Task<Option<ByteString>> ReadAsync()
@@ -64,13 +61,14 @@ internal sealed class ConnectionReader : IAsyncDisposable
         }
         else
         {
-            if (_array.Length - _used < Math.Max(_readBytes / 4, 1))
+            // A new array when less than a quarter of the current one is left.
+            if (_array.Length - _used < Math.Max(_array.Length / 4, 1))
             {
-                _array = new byte[_readBytes * ReadsPerArray];
+                _array = _ring.Rent();
                 _used = 0;
             }
 
-            read = await _stream.ReadAsync(Room(_used)).ConfigureAwait(false);
+            read = await _stream.ReadAsync(_array.AsMemory(_used)).ConfigureAwait(false);
         }
 
         if (read == 0)
@@ -78,10 +76,9 @@ internal sealed class ConnectionReader : IAsyncDisposable
 
         var start = _used;
         var end = start + read;
-        var limit = Math.Min(_array.Length, start + _readBytes);
-        while (end < limit)
+        while (end < _array.Length)
         {
-            var next = _stream.ReadAsync(_array.AsMemory(end, limit - end));
+            var next = _stream.ReadAsync(_array.AsMemory(end));
             if (!next.IsCompleted)
             {
                 // Not there yet: it lands right after this element and starts the next one.
@@ -96,10 +93,9 @@ internal sealed class ConnectionReader : IAsyncDisposable
         }
 
         _used = end;
+        _ring.Stamp(_array);
         return ByteString.FromBytes(_array, start, end - start);
     }
 
     public ValueTask DisposeAsync() => _stream.DisposeAsync();
-
-    private Memory<byte> Room(int from) => _array.AsMemory(from, Math.Min(_array.Length - from, _readBytes));
 }

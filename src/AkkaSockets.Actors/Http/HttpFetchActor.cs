@@ -18,12 +18,24 @@ namespace AkkaSockets.Actors.Http;
 /// resolve, connect (each address in turn), the TLS handshake for https://, the request, the
 /// timeouts, the redirect decisions and the target file. The bytes of each response run through
 /// one Akka.Streams graph: <see cref="ConnectionSource"/> (plain or TLS) -> <see cref="HttpResponseFraming"/>
-/// -> the target's sink (FileIO, or standard output), backpressured end to end. The graph is
+/// -> the target's sink (a file, or standard output), backpressured end to end. The graph is
 /// pre-materialized so the head can be looked at before the body's sink is chosen; the actor then
 /// waits on the sink's result before it renames the file, and sees progress, never body bytes.
 /// </summary>
 public sealed class HttpFetchActor : UntypedActor, IWithTimers
 {
+    // Arrays of read-bytes each that a connection is read into and that the body's sink hands
+    // back: enough for every element the stream can hold at once (a read in progress, one per
+    // asynchronous boundary, the one being written), so the reader does not run out.
+    private const int ReadArrays = 8;
+
+    // The body's bytes allocate nothing (the ring above), but each element still costs about 2 KB
+    // of messages and tasks: young garbage that the server GC this executable runs (chosen for
+    // the server) lets grow by tens of MiB before its first collection; a 1 GiB fetch ends without
+    // one. A gen0 collection every this many bytes of body, with a few MB alive, holds the heap
+    // near 5 MB for a body of any size (docs/performance.md, "Fetch").
+    private const long CollectEveryBytes = 16 * 1024 * 1024;
+
     private static readonly object ConnectTimerKey = new();
     private static readonly object IdleTimerKey = new();
 
@@ -107,7 +119,10 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
     {
         var remote = attempt.Current;
         _log.Debug("Connecting to {0}", remote);
-        var exchange = new Exchange(++_generation, attempt, new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
+        var exchange = new Exchange(++_generation, attempt, new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true })
+        {
+            Buffers = new ReadBufferRing(ReadArrays, _settings.ReadBytes),
+        };
         _exchange = exchange;
         var generation = exchange.Generation;
         exchange.Socket.ConnectAsync(remote).PipeTo(
@@ -182,7 +197,7 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
     private void ReadResponse(Exchange exchange)
     {
         var generation = exchange.Generation;
-        var ((kill, head), body) = ConnectionSource.From(exchange.Stream!, _settings.ReadBytes)
+        var ((kill, head), body) = ConnectionSource.From(exchange.Stream!, exchange.Buffers)
             .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Right)
             .ViaMaterialized(new HttpResponseFraming(_settings.MaxHeadBytes), Keep.Both)
             .PreMaterialize(_materializer);
@@ -207,6 +222,7 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
                 break;
             case BodyProgress progress when progress.Generation == exchange.Generation:
                 StartIdleTimer(NoDataFrom(exchange));
+                CollectYoungGarbage(exchange, progress.Bytes);
                 _replyTo.Tell(new FetchProgressed(progress.Bytes, exchange.Head?.Get("Content-Length") is null ? null : exchange.ContentLength));
                 break;
             case BodyWritten written when written.Generation == exchange.Generation:
@@ -273,10 +289,19 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
             self.Tell(new BodyProgress(generation, received));
             return bytes;
         });
-        exchange.Body!.Via(counted).RunWith(exchange.Target.Sink(), _materializer).PipeTo(
+        exchange.Body!.Via(counted).RunWith(exchange.Target.Sink(exchange.Buffers), _materializer).PipeTo(
             Self,
             success: result => new BodyWritten(generation, result),
             failure: e => Failure(generation, exchange, e, fromSink: true));
+    }
+
+    private static void CollectYoungGarbage(Exchange exchange, long received)
+    {
+        var step = received / CollectEveryBytes;
+        if (step == exchange.CollectedAtStep)
+            return;
+        exchange.CollectedAtStep = step;
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
     }
 
     private void OnBodyWritten(Exchange exchange, IOResult result)
@@ -464,6 +489,9 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
         /// <summary>The connection once connected: the socket's stream, or TLS over it.</summary>
         public Stream? Stream { get; set; }
 
+        /// <summary>The arrays this exchange's connection is read into, reused as the body is written.</summary>
+        public required ReadBufferRing Buffers { get; init; }
+
         public UniqueKillSwitch? Kill { get; set; }
 
         public Source<ByteString, NotUsed>? Body { get; set; }
@@ -475,6 +503,9 @@ public sealed class HttpFetchActor : UntypedActor, IWithTimers
         public BodyTarget? Target { get; set; }
 
         public bool SinkDone { get; set; }
+
+        /// <summary>How many times <see cref="CollectEveryBytes"/> the body had reached at the last collection.</summary>
+        public long CollectedAtStep { get; set; }
 
         /// <summary>Drops the connection; a read or handshake still pending on it fails at once.</summary>
         public void Close()

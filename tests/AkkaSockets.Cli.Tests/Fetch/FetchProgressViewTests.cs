@@ -27,6 +27,38 @@ public sealed partial class FetchProgressViewTests
         Assert.DoesNotContain(lines, l => l.Contains('%', StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public async Task With_a_content_length_a_finished_fetch_ends_at_100_percent_within_the_width(int width)
+    {
+        var console = new TestConsole().Width(width).Interactive().EmitAnsiSequences();
+
+        var view = FetchProgressView.Start(console, "big.bin", expectedBytes: 10 * MiB);
+        view.Report(4 * MiB);
+        await view.CloseAsync(complete: true).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var lines = VisibleLines(console.Output);
+        Assert.All(lines, l => Assert.True(l.Length <= width, $"{l.Length} columns: '{l}'"));
+        var last = lines.Last(l => l.Contains("big.bin", StringComparison.Ordinal));
+        Assert.Contains("100%", last, StringComparison.Ordinal);
+        Assert.Contains("10.0 MiB", last, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_fetch_with_a_content_length_stops_where_it_was_not_at_100_percent()
+    {
+        var console = new TestConsole().Width(80).Interactive().EmitAnsiSequences();
+
+        var view = FetchProgressView.Start(console, "big.bin", expectedBytes: 10 * MiB);
+        view.Report(4 * MiB);
+        await view.CloseAsync(complete: false).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var last = VisibleLines(console.Output).Last(l => l.Contains("big.bin", StringComparison.Ordinal));
+        Assert.Contains("40%", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("100%", last, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_closing_line_gives_the_size_the_time_and_the_average_rate()
     {

@@ -4,11 +4,14 @@
 # to both clients as --cacert). For each scheme and size, `akkasockets fetch -o` and `curl -o`
 # download the body RUNS times each, interleaved in the same run; the table gives medians of wall
 # throughput and peak RSS (GNU time), and both files are compared byte for byte. The executable
-# runs server GC (chosen for the server); the rows marked "wks" run it with DOTNET_gcServer=0.
+# runs server GC (chosen for the server). CLIENTS picks the akkasockets builds for the large
+# bodies: built (dotnet build -c Release, what `dotnet run -c Release` runs), wks (the same with
+# DOTNET_gcServer=0), r2r (dotnet publish -c Release: ReadyToRun), trimmed (a self-contained
+# ReadyToRun publish with the framework trimmed, TrimMode=partial; not the project's default).
 # Then the fixed cost of a small fetch: akkasockets as built, ReadyToRun, ReadyToRun with
 # workstation GC, with Akka's stock scheduler and mailbox (--config), next to curl. Loopback
 # only; every step is bounded by a timeout.
-#   SIZES_MIB="1024 4096" RUNS=3 SMALL_RUNS=7 bench/fetch-bench.sh
+#   SIZES_MIB="1024 4096" RUNS=3 SMALL_RUNS=7 CLIENTS="built trimmed" bench/fetch-bench.sh
 # Bodies over 1 GiB (which only show that peak RSS does not grow) may be cut down with
 # BIG_RUNS and BIG_SCHEMES. SIZES_MIB="" skips the large bodies, SMALL_RUNS=0 the small fetch, so
 # the bench can be run in parts.
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 SIZES_MIB=${SIZES_MIB-"1024 4096"}
 SCHEMES=${SCHEMES:-"http https"}
-GCS=${GCS:-"server wks"}
+CLIENTS=${CLIENTS:-"built"}
 RUNS=${RUNS:-3}
 BIG_RUNS=${BIG_RUNS:-$RUNS}
 BIG_SCHEMES=${BIG_SCHEMES:-$SCHEMES}
@@ -45,6 +48,17 @@ dotnet build -c Release bench/FetchBenchServer -v q -nologo >&2
 dotnet publish -c Release src/AkkaSockets.Cli -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" -v q -nologo >&2
 akka=(dotnet src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll fetch)
 akka_r2r=("$work/r2r/akkasockets" fetch)
+akka_trimmed=()
+case " $CLIENTS " in
+  *" trimmed "*)
+    # Partial trimming: only the assemblies that declare themselves trimmable (the framework's)
+    # lose what nothing references; Akka's and ours stay whole. Akka 1.5 is not trim-safe, so
+    # the analyzer's warnings are silenced here: a measurement, not a shipped build.
+    dotnet publish -c Release src/AkkaSockets.Cli -r linux-x64 --self-contained true -p:PublishTrimmed=true -p:TrimMode=partial \
+      -p:SuppressTrimAnalysisWarnings=true -p:TreatWarningsAsErrors=false -o "$work/trimmed" -v q -nologo >&2
+    akka_trimmed=("$work/trimmed/akkasockets" fetch)
+    ;;
+esac
 
 dotnet bench/FetchBenchServer/bin/Release/net10.0/FetchBenchServer.dll "$work/ca.pem" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
@@ -64,6 +78,9 @@ measure() {
   local name=$1 out=$2
   shift 2
   rm -f "$out"
+  # Every run starts with nothing left to write back: without this, a run pays for the previous
+  # run's dirty pages (a 4 GiB body is more than the kernel lets sit unwritten).
+  sync
   timeout "$STEP_TIMEOUT" /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" \
     || { echo "bench: $name failed:" >&2; cat "$work/stderr.txt" "$work/time.txt" >&2; exit 1; }
   cat "$work/time.txt" >>"$work/$name"
@@ -72,11 +89,16 @@ measure() {
 echo "uptime at start: $(uptime)"
 if [ -n "$SIZES_MIB" ]; then
 echo
-echo "| scheme | body | GC | akkasockets MiB/s | curl MiB/s | akkasockets / curl | akkasockets peak RSS | curl peak RSS |"
+echo "| scheme | body | akkasockets build | akkasockets MiB/s | curl MiB/s | akkasockets / curl | akkasockets peak RSS | curl peak RSS |"
 echo "|---|---|---|---|---|---|---|---|"
-for gc in $GCS; do
-gc_env=()
-[ "$gc" = wks ] && gc_env=(env DOTNET_gcServer=0)
+for client in $CLIENTS; do
+case $client in
+  built) client_cmd=("${akka[@]}") ;;
+  wks) client_cmd=(env DOTNET_gcServer=0 "${akka[@]}") ;;
+  r2r) client_cmd=("${akka_r2r[@]}") ;;
+  trimmed) client_cmd=("${akka_trimmed[@]}") ;;
+  *) echo "bench: unknown client $client (built, wks, r2r, trimmed)" >&2; exit 2 ;;
+esac
 for scheme in $SCHEMES; do
   base=$http_base
   [ "$scheme" = https ] && base=$https_base
@@ -89,7 +111,7 @@ for scheme in $SCHEMES; do
     url="$base/size/$mib.bin"
     rm -f "$work/akka" "$work/curl"
     for run in $(seq 1 "$runs"); do
-      measure akka "$work/akka.bin" "${gc_env[@]}" "${akka[@]}" "$url" -o "$work/akka.bin" --cacert "$work/ca.pem"
+      measure akka "$work/akka.bin" "${client_cmd[@]}" "$url" -o "$work/akka.bin" --cacert "$work/ca.pem"
       measure curl "$work/curl.bin" curl -sS --cacert "$work/ca.pem" -o "$work/curl.bin" "$url"
       if [ "$run" = 1 ]; then
         cmp -s "$work/akka.bin" "$work/curl.bin" || { echo "bench: the saved files differ ($url)" >&2; exit 1; }
@@ -101,9 +123,9 @@ for scheme in $SCHEMES; do
     curl_s=$(cut -d' ' -f1 "$work/curl" | median)
     akka_rss=$(cut -d' ' -f2 "$work/akka" | median)
     curl_rss=$(cut -d' ' -f2 "$work/curl" | median)
-    awk -v s="$scheme" -v mib="$mib" -v g="$gc" -v a="$akka_s" -v c="$curl_s" -v ar="$akka_rss" -v cr="$curl_rss" 'BEGIN {
+    awk -v s="$scheme" -v mib="$mib" -v g="$client" -v a="$akka_s" -v c="$curl_s" -v ar="$akka_rss" -v cr="$curl_rss" 'BEGIN {
       printf "| %s | %d MiB | %s | %.0f | %.0f | %.2fx | %.0f MiB | %.0f MiB |\n", s, mib, g, mib / a, mib / c, c / a, ar / 1024, cr / 1024 }'
-    echo "  ($scheme $mib MiB $gc: medians of $runs; akkasockets $(tr '\n' ' ' <"$work/akka"), curl $(tr '\n' ' ' <"$work/curl")(wall s, RSS KiB))" >&2
+    echo "  ($scheme $mib MiB $client: medians of $runs; akkasockets $(tr '\n' ' ' <"$work/akka"), curl $(tr '\n' ' ' <"$work/curl")(wall s, RSS KiB))" >&2
   done
 done
 done
@@ -121,6 +143,7 @@ akka.actor.default-mailbox.mailbox-type = "Akka.Dispatch.UnboundedMailbox, Akka"
 akka.actor.mailbox.unbounded-queue-based.mailbox-type = "Akka.Dispatch.UnboundedMailbox, Akka"
 HOCON
 names="curl built r2r r2r_wks r2r_light"
+[ ${#akka_trimmed[@]} -gt 0 ] && names="$names trimmed"
 for name in $names; do rm -f "$work/small_$name"; done
 for _ in $(seq 1 "$SMALL_RUNS"); do
   measure small_curl "$work/small" curl -sS -o "$work/small" "$http_base/empty.bin"
@@ -128,6 +151,9 @@ for _ in $(seq 1 "$SMALL_RUNS"); do
   measure small_r2r "$work/small" "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small"
   measure small_r2r_wks "$work/small" env DOTNET_gcServer=0 "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small"
   measure small_r2r_light "$work/small" "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small" --config "$work/light.hocon"
+  if [ ${#akka_trimmed[@]} -gt 0 ]; then
+    measure small_trimmed "$work/small" "${akka_trimmed[@]}" "$http_base/empty.bin" -o "$work/small"
+  fi
 done
 for name in $names; do
   label=$name
@@ -136,6 +162,7 @@ for name in $names; do
     r2r) label="akkasockets, ReadyToRun" ;;
     r2r_wks) label="akkasockets, ReadyToRun, DOTNET_gcServer=0" ;;
     r2r_light) label="akkasockets, ReadyToRun, stock scheduler and mailbox" ;;
+    trimmed) label="akkasockets, ReadyToRun, self-contained, framework trimmed" ;;
   esac
   wall=$(cut -d' ' -f1 "$work/small_$name" | median)
   rss=$(cut -d' ' -f2 "$work/small_$name" | median)

@@ -9,23 +9,12 @@ namespace AkkaSockets.Actors.Tests.Support;
 /// A scripted HTTP server on a raw loopback socket (port 0): it reads each request head, then
 /// runs the script, which writes whatever bytes a test needs, well formed or not.
 /// </summary>
-internal sealed class RawHttpServer : IAsyncDisposable
+internal sealed class RawHttpServer : LoopbackListener
 {
-    private readonly TcpListener _listener;
     private readonly Func<NetworkStream, string, CancellationToken, Task> _script;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     private RawHttpServer(Func<NetworkStream, string, CancellationToken, Task> script, IPAddress address)
-    {
-        _script = script;
-        _listener = new TcpListener(address, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _loop = AcceptLoop();
-    }
-
-    public int Port { get; }
+        : base(address) => _script = script;
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -61,44 +50,17 @@ internal sealed class RawHttpServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task Serve(TcpClient client)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
         try
         {
-            await _loop;
+            var stream = client.GetStream();
+            var request = await ReadHead(stream, Stopping.Token);
+            Requests.Enqueue(request);
+            await _script(stream, request, Stopping.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = Task.Run(() => Serve(client));
-        }
-    }
-
-    private async Task Serve(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                var stream = client.GetStream();
-                var request = await ReadHead(stream, _stop.Token);
-                Requests.Enqueue(request);
-                await _script(stream, request, _stop.Token);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-            }
         }
     }
 

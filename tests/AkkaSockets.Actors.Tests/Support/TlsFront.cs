@@ -12,60 +12,28 @@ namespace AkkaSockets.Actors.Tests.Support;
 /// as it happened: a close as TLS close_notify then FIN, a reset as a reset. Any scripted
 /// <see cref="RawHttpServer"/> is thereby also an https:// server, byte for byte the same.
 /// </summary>
-internal sealed class TlsFront : IAsyncDisposable
+internal sealed class TlsFront : LoopbackListener
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly X509Certificate2 _certificate;
     private readonly int _backendPort;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     public TlsFront(X509Certificate2 certificate, int backendPort)
+        : base(IPAddress.Loopback)
     {
         _certificate = certificate;
         _backendPort = backendPort;
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _loop = AcceptLoop();
     }
-
-    public int Port { get; }
 
     public string Url(string path, string host = "127.0.0.1") => $"https://{host}:{Port}{path}";
 
-    public async ValueTask DisposeAsync()
+    protected override async Task Serve(TcpClient client)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = Task.Run(() => Serve(client));
-        }
-    }
-
-    private async Task Serve(TcpClient client)
-    {
-        using (client)
         using (var backend = new TcpClient())
         {
             try
             {
                 await using var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: true);
-                using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+                using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(Stopping.Token))
                 {
                     handshake.CancelAfter(TimeSpan.FromSeconds(20));
                     await tls.AuthenticateAsServerAsync(
@@ -73,12 +41,12 @@ internal sealed class TlsFront : IAsyncDisposable
                         handshake.Token);
                 }
 
-                await backend.ConnectAsync(IPAddress.Loopback, _backendPort, _stop.Token);
+                await backend.ConnectAsync(IPAddress.Loopback, _backendPort, Stopping.Token);
                 var plain = backend.GetStream();
                 var upstream = Pump(tls, plain, () => backend.Client.Shutdown(SocketShutdown.Send));
                 try
                 {
-                    await plain.CopyToAsync(tls, _stop.Token);
+                    await plain.CopyToAsync(tls, Stopping.Token);
                     await tls.ShutdownAsync();
                     client.Client.Shutdown(SocketShutdown.Send);
                 }
@@ -102,7 +70,7 @@ internal sealed class TlsFront : IAsyncDisposable
     {
         try
         {
-            await from.CopyToAsync(to, _stop.Token);
+            await from.CopyToAsync(to, Stopping.Token);
             ended();
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)

@@ -53,22 +53,15 @@ public sealed class DistributedLoadSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLi
             await system.Terminate().WaitAsync(ClusterNodes.Patience);
     }
 
-    private LoadShare Work(int connections, int sessions, TimeSpan? think = null) => new(
-        "127.0.0.1",
-        _port,
-        ClientTestKit.TutorialNames,
-        FramingMode.Chunk,
-        TransportKind.Direct,
-        TimeSpan.FromSeconds(10),
-        TimeSpan.FromSeconds(5),
-        connections,
-        sessions,
-        Ramp: null,
-        Duration: null,
-        MaxDuration: TimeSpan.FromSeconds(50),
-        Think: think ?? TimeSpan.Zero,
-        ExpectDelay: Delay,
-        ProgressInterval: TimeSpan.FromMilliseconds(200));
+    private LoadShare Work(int connections, int sessions, TimeSpan? think = null) =>
+        SharesAndMergeTests.Whole(connections, sessions) with
+        {
+            Port = _port,
+            MaxDuration = TimeSpan.FromSeconds(50),
+            Think = think ?? TimeSpan.Zero,
+            ExpectDelay = Delay,
+            ProgressInterval = TimeSpan.FromMilliseconds(200),
+        };
 
     [Fact]
     public void Two_workers_give_the_same_totals_as_one_process_for_the_same_work_and_each_does_its_share()

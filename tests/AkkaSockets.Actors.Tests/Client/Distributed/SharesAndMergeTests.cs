@@ -10,7 +10,7 @@ public sealed class SharesAndMergeTests
     internal static LoadShare Whole(int connections, int? sessions, int? ramp = null, TimeSpan? duration = null) => new(
         "127.0.0.1",
         9999,
-        ["Michael", "Tracy", "Sarah"],
+        ClientTestKit.TutorialNames,
         FramingMode.Chunk,
         TransportKind.Direct,
         TimeSpan.FromSeconds(10),

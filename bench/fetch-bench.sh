@@ -5,12 +5,15 @@
 # download the body RUNS times each, interleaved in the same run; the table gives medians of wall
 # throughput and peak RSS (GNU time), and both files are compared byte for byte. The executable
 # runs server GC (chosen for the server). CLIENTS picks the akkasockets builds for the large
-# bodies: built (dotnet build -c Release, what `dotnet run -c Release` runs), wks (the same with
-# DOTNET_gcServer=0), r2r (dotnet publish -c Release: ReadyToRun), trimmed (a self-contained
-# ReadyToRun publish with the framework trimmed, TrimMode=partial; not the project's default).
-# Then the fixed cost of a small fetch: akkasockets as built, ReadyToRun, ReadyToRun with
-# workstation GC, with Akka's stock scheduler and mailbox (--config), next to curl. Loopback
-# only; every step is bounded by a timeout.
+# bodies: r2r (the README's `dotnet publish src/AkkaSockets.Cli -c Release -o out`, ReadyToRun, run
+# as `dotnet out/akkasockets.dll`), built (dotnet build -c Release, what `dotnet run -c Release`
+# runs), r2r_dyn (the publish with dynamic code left on), wks (the built one with
+# DOTNET_gcServer=0), trimmed (a self-contained ReadyToRun publish
+# with the framework trimmed, TrimMode=partial; not the project's default). Then the fixed cost of
+# a small fetch: curl, akkasockets as built, ReadyToRun, ReadyToRun with dynamic code left on
+# (the fetch turns it off by itself; an explicit runtimeconfig setting wins), with workstation GC,
+# with Akka's stock scheduler and mailbox (--config). Loopback only; every step is bounded by a
+# timeout.
 #   SIZES_MIB="1024 4096" RUNS=3 SMALL_RUNS=7 CLIENTS="built trimmed" bench/fetch-bench.sh
 # Bodies over 1 GiB (which only show that peak RSS does not grow) may be cut down with
 # BIG_RUNS and BIG_SCHEMES. SIZES_MIB="" skips the large bodies, SMALL_RUNS=0 the small fetch, so
@@ -20,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 SIZES_MIB=${SIZES_MIB-"1024 4096"}
 SCHEMES=${SCHEMES:-"http https"}
-CLIENTS=${CLIENTS:-"built"}
+CLIENTS=${CLIENTS:-"r2r built"}
 RUNS=${RUNS:-3}
 BIG_RUNS=${BIG_RUNS:-$RUNS}
 BIG_SCHEMES=${BIG_SCHEMES:-$SCHEMES}
@@ -28,7 +31,7 @@ SMALL_RUNS=${SMALL_RUNS:-7}
 STEP_TIMEOUT=600
 
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is missing: apt-get install -y time" >&2; exit 1; }
-for tool in curl cmp dotnet; do
+for tool in curl cmp dotnet python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
 
@@ -45,9 +48,20 @@ trap 'exit 130' INT TERM
 echo "Building (Release, and a ReadyToRun publish)..." >&2
 dotnet build -c Release src/AkkaSockets.Cli -v q -nologo >&2
 dotnet build -c Release bench/FetchBenchServer -v q -nologo >&2
-dotnet publish -c Release src/AkkaSockets.Cli -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" -v q -nologo >&2
+dotnet publish src/AkkaSockets.Cli -c Release -o "$work/r2r" -v q -nologo >&2
+# The same publish with dynamic code left on: an explicit setting in runtimeconfig.json wins over
+# the fetch command's own choice (src/AkkaSockets.Cli/Hosting/OneShotRuntime.cs).
+cp -r "$work/r2r" "$work/r2r_dyn"
+python3 - "$work/r2r_dyn/akkasockets.runtimeconfig.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+config = json.load(open(path))
+config["runtimeOptions"]["configProperties"]["System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported"] = True
+json.dump(config, open(path, "w"), indent=2)
+PY
 akka=(dotnet src/AkkaSockets.Cli/bin/Release/net10.0/akkasockets.dll fetch)
-akka_r2r=("$work/r2r/akkasockets" fetch)
+akka_r2r=(dotnet "$work/r2r/akkasockets.dll" fetch)
+akka_r2r_dyn=(dotnet "$work/r2r_dyn/akkasockets.dll" fetch)
 akka_trimmed=()
 case " $CLIENTS " in
   *" trimmed "*)
@@ -96,8 +110,9 @@ case $client in
   built) client_cmd=("${akka[@]}") ;;
   wks) client_cmd=(env DOTNET_gcServer=0 "${akka[@]}") ;;
   r2r) client_cmd=("${akka_r2r[@]}") ;;
+  r2r_dyn) client_cmd=("${akka_r2r_dyn[@]}") ;;
   trimmed) client_cmd=("${akka_trimmed[@]}") ;;
-  *) echo "bench: unknown client $client (built, wks, r2r, trimmed)" >&2; exit 2 ;;
+  *) echo "bench: unknown client $client (r2r, r2r_dyn, built, wks, trimmed)" >&2; exit 2 ;;
 esac
 for scheme in $SCHEMES; do
   base=$http_base
@@ -142,13 +157,14 @@ akka.scheduler.implementation = "Akka.Actor.HashedWheelTimerScheduler, Akka"
 akka.actor.default-mailbox.mailbox-type = "Akka.Dispatch.UnboundedMailbox, Akka"
 akka.actor.mailbox.unbounded-queue-based.mailbox-type = "Akka.Dispatch.UnboundedMailbox, Akka"
 HOCON
-names="curl built r2r r2r_wks r2r_light"
+names="curl built r2r r2r_dyn r2r_wks r2r_light"
 [ ${#akka_trimmed[@]} -gt 0 ] && names="$names trimmed"
 for name in $names; do rm -f "$work/small_$name"; done
 for _ in $(seq 1 "$SMALL_RUNS"); do
   measure small_curl "$work/small" curl -sS -o "$work/small" "$http_base/empty.bin"
   measure small_built "$work/small" "${akka[@]}" "$http_base/empty.bin" -o "$work/small"
   measure small_r2r "$work/small" "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small"
+  measure small_r2r_dyn "$work/small" "${akka_r2r_dyn[@]}" "$http_base/empty.bin" -o "$work/small"
   measure small_r2r_wks "$work/small" env DOTNET_gcServer=0 "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small"
   measure small_r2r_light "$work/small" "${akka_r2r[@]}" "$http_base/empty.bin" -o "$work/small" --config "$work/light.hocon"
   if [ ${#akka_trimmed[@]} -gt 0 ]; then
@@ -159,7 +175,8 @@ for name in $names; do
   label=$name
   case $name in
     built) label="akkasockets (dotnet build)" ;;
-    r2r) label="akkasockets, ReadyToRun" ;;
+    r2r) label="akkasockets, ReadyToRun (dotnet publish)" ;;
+    r2r_dyn) label="akkasockets, ReadyToRun, dynamic code left on" ;;
     r2r_wks) label="akkasockets, ReadyToRun, DOTNET_gcServer=0" ;;
     r2r_light) label="akkasockets, ReadyToRun, stock scheduler and mailbox" ;;
     trimmed) label="akkasockets, ReadyToRun, self-contained, framework trimmed" ;;

@@ -37,5 +37,8 @@ if (parse.Errors.Count > 0 && (helpOption is null || parse.Action != helpOption.
 
 NodeHost.LogFormat = parse.GetValue(logFormat);
 
+// Before any actor system reads it: a one-shot fetch runs without dynamic code (docs/performance.md).
+OneShotRuntime.Apply(parse.CommandResult.Command);
+
 // The node's own lifetime owns Ctrl+C and SIGTERM (drain, then a second signal ends at once).
 return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -8,9 +8,8 @@ namespace AkkaSockets.Cli.Hosting;
 /// It runs with dynamic code turned off (<see cref="RuntimeFeature.IsDynamicCodeSupported"/>), so
 /// what would otherwise be compiled to IL at start is interpreted instead: above all the regular
 /// expression HOCON reads every duration with (a static one with <c>RegexOptions.Compiled</c>,
-/// compiled through Reflection.Emit on the first duration Akka reads) and the expression trees
-/// Akka compiles. A small fetch starts ~0.1 s sooner and peaks ~8 MiB lower (docs/performance.md,
-/// Fetch, Start-up). The long-running commands (server, client, load) keep dynamic code: their
+/// compiled through Reflection.Emit on the first duration Akka reads). A small fetch ends
+/// ~0.05 s sooner and peaks ~8 MiB lower (docs/performance.md, Fetch, Start-up). The long-running commands (server, client, load) keep dynamic code: their
 /// hot paths are worth compiling.
 /// </summary>
 internal static class OneShotRuntime

@@ -10,15 +10,9 @@ var logFormat = new Option<string>("--log-format")
 };
 logFormat.AcceptOnlyFromAmong("simple", "json");
 
-var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, its client and a page fetcher, on Akka.NET.")
-{
-    ServerCommand.Create(),
-    ClientCommand.Create(),
-    LoadCommand.Create(),
-    LoadWorkerCommand.Create(),
-    FetchCommand.Create(),
-    StatusCommand.Create(),
-};
+var root = new RootCommand("AkkaSockets: the socket tutorial's greeting server, its client and a page fetcher, on Akka.NET.");
+foreach (var command in CliCommands.Create())
+    root.Subcommands.Add(command);
 root.Options.Add(logFormat);
 
 // The command list would show `client <NAME>` as if names were required; they are optional.

@@ -10,15 +10,14 @@ namespace AkkaSockets.Cli.Tests.Fetch;
 /// </summary>
 public sealed class OneShotRuntimeTests
 {
-    private static readonly RootCommand Root = new()
+    private static readonly RootCommand Root = WithCommands(new RootCommand());
+
+    private static RootCommand WithCommands(RootCommand root)
     {
-        ServerCommand.Create(),
-        ClientCommand.Create(),
-        LoadCommand.Create(),
-        LoadWorkerCommand.Create(),
-        FetchCommand.Create(),
-        StatusCommand.Create(),
-    };
+        foreach (var command in CliCommands.Create())
+            root.Subcommands.Add(command);
+        return root;
+    }
 
     [Theory]
     [InlineData("fetch", "http://127.0.0.1:1/")]

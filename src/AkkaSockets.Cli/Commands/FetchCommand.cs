@@ -19,10 +19,13 @@ public static class FetchCommand
         akka.stdout-loglevel = OFF
         """;
 
+    /// <summary>The command's name on the command line.</summary>
+    public const string Name = "fetch";
+
     public static Command Create()
     {
         var flags = new FlagConfig();
-        var command = new Command("fetch", "GET an http:// or https:// URL, print each response head and save the body.");
+        var command = new Command(Name, "GET an http:// or https:// URL, print each response head and save the body.");
         var url = new Argument<string>("URL") { Description = "The http:// or https:// URL to fetch." };
         var output = new Option<string>("--output", "-o") { Description = "Save the body here; - writes it to stdout (heads then go to stderr). [last path segment, index.html for /]" };
         var cacert = new Option<string>("--cacert") { Description = "PEM file of extra trusted CA certificates, for servers with a private CA." };
